@@ -36,7 +36,7 @@
 //   u32 n_logs | per log: [20] address | u32 n_topics | [32] topic * n | u32 data_len | data
 //   u32 n_accounts (final state of every account the transaction changed or touched):
 //     [20] address | u8 flags (evm_account_flags) | u64 nonce | [32] balance | [32] code_hash
-//     | u32 code_len (non-zero only when code was deployed here) | code
+//     | u32 code_len (non-zero only with EVM_ACCOUNT_CODE_CHANGED) | code
 //     | u32 n_slots | per slot: [32] key | [32] value
 //   u32 n_read_accounts | [20] address * n  (accounts the host was asked for; the read set)
 //   u32 n_read_slots | per slot: [20] address | [32] key
@@ -72,13 +72,13 @@ enum evm_invalid {
 
 enum evm_account_flags {
   EVM_ACCOUNT_DELETED = 1,       // the account no longer exists (EIP-6780 or EIP-161)
-  EVM_ACCOUNT_STORAGE_CLEARED = 2,  // all previous storage gone before n_slots apply (re-created)
-  EVM_ACCOUNT_CODE_CHANGED = 4,
+  EVM_ACCOUNT_CODE_CHANGED = 2,  // code_len bytes of new code follow
 };
 
 // ---- Host functions: the core calls these for data it has not seen in this transaction. ----
-// host_account: write u64 nonce | [32] balance | [32] code_hash | u32 code_size at out
-// (76 bytes); return 0 when the account does not exist (out then untouched).
+// host_account: write u64 nonce | [32] balance | [32] code_hash | u32 code_size | u32 flags
+// (bit0: the account has non-empty storage, for EIP-7610 create collisions) at out (80 bytes);
+// return 0 when the account does not exist (out then untouched).
 // host_code: copy the account's code (code_size bytes, as reported) to out.
 // host_storage: write the slot's committed 32-byte value at out (zero when absent).
 // host_block_hash: write the hash of block `number` at out (zero when unknown).
@@ -86,4 +86,5 @@ enum evm_account_flags {
 // bn254, 0x0a point evaluation) on in[0..in_len); write its output at out (at most out_cap
 // bytes) and return its length, or -1 when the input is invalid (the call then fails).
 // Gas for precompiles is charged by the core before the call.
-#define EVM_ACCOUNT_RECORD_SIZE 76u
+#define EVM_ACCOUNT_RECORD_SIZE 80u
+#define EVM_ACCOUNT_HAS_STORAGE 1u

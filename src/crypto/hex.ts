@@ -1,0 +1,81 @@
+// Hex is for edges (config, RPC, test vectors); hot paths stay in bytes.
+
+const HEX_CHARS = "0123456789abcdef";
+const BYTE_TO_HEX: string[] = Array.from(
+  { length: 256 },
+  (_, b) => HEX_CHARS[b >> 4]! + HEX_CHARS[b & 15]!,
+);
+
+/** Lower-case `0x`-prefixed hex of `bytes`. */
+export function bytesToHex(bytes: Uint8Array): string {
+  let out = "0x";
+  for (let i = 0; i < bytes.length; i++) out += BYTE_TO_HEX[bytes[i]!];
+  return out;
+}
+
+function nibbleValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48; // 0-9
+  if (code >= 97 && code <= 102) return code - 87; // a-f
+  if (code >= 65 && code <= 70) return code - 55; // A-F
+  return -1;
+}
+
+/**
+ * Parses hex (with or without `0x`) into bytes. Throws on odd length or
+ * non-hex characters rather than guessing, since silently padding hides bugs.
+ */
+export function hexToBytes(hex: string): Uint8Array {
+  const start = hex.startsWith("0x") || hex.startsWith("0X") ? 2 : 0;
+  const digits = hex.length - start;
+  if (digits % 2 !== 0) throw new Error(`hexToBytes: odd number of hex digits in "${hex}"`);
+  const out = new Uint8Array(digits / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = nibbleValue(hex.charCodeAt(start + 2 * i));
+    const lo = nibbleValue(hex.charCodeAt(start + 2 * i + 1));
+    if (hi < 0 || lo < 0) throw new Error(`hexToBytes: invalid hex character in "${hex}"`);
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+/** Big-endian unsigned bigint of arbitrary-length `bytes` (empty is 0n). */
+export function bytesToBigInt(bytes: Uint8Array): bigint {
+  let n = 0n;
+  let i = 0;
+  // Eight bytes at a time keeps bigint operations (the slow part) few.
+  for (; i + 8 <= bytes.length; i += 8) {
+    let word = 0n;
+    for (let j = 0; j < 8; j += 4) {
+      const chunk =
+        ((bytes[i + j]! << 24) | (bytes[i + j + 1]! << 16) | (bytes[i + j + 2]! << 8) | bytes[i + j + 3]!) >>> 0;
+      word = (word << 32n) | BigInt(chunk);
+    }
+    n = (n << 64n) | word;
+  }
+  for (; i < bytes.length; i++) n = (n << 8n) | BigInt(bytes[i]!);
+  return n;
+}
+
+/** 32-byte big-endian encoding of `n`; throws if `n` is negative or ≥ 2^256. */
+export function bigintToBytes32(n: bigint): Uint8Array {
+  if (n < 0n || n >> 256n !== 0n) throw new RangeError(`bigintToBytes32: ${n} does not fit in 32 unsigned bytes`);
+  const out = new Uint8Array(32);
+  for (let i = 31; i >= 0 && n !== 0n; i--) {
+    out[i] = Number(n & 0xffn);
+    n >>= 8n;
+  }
+  return out;
+}
+
+/** Unsigned bigint of a 32-byte big-endian word; throws on any other length. */
+export function bytes32ToBigInt(bytes: Uint8Array): bigint {
+  if (bytes.length !== 32) throw new RangeError(`bytes32ToBigInt: expected 32 bytes, got ${bytes.length}`);
+  return bytesToBigInt(bytes);
+}
+
+/** Byte-wise equality of two arrays. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,272 @@
+// TypeScript mirror of wasm/include/evm_abi.h: the only place that knows the byte layouts of
+// the execution core's input and output buffers. Keep the two files in step (EVM_ABI_VERSION).
+
+export const ABI_VERSION = 1;
+export const BLOCK_ENV_SIZE = 216;
+export const ACCOUNT_RECORD_SIZE = 80;
+export const FLAG_NO_VALIDATION = 1;
+export const ACCOUNT_HAS_STORAGE = 1;
+
+export enum ExecStatus {
+  Success = 0,
+  Revert = 1,
+  Failure = 2,
+  Invalid = 3,
+}
+
+/** Why the core refused a transaction (evm_invalid in the header). */
+export enum InvalidReason {
+  None = 0,
+  NonceTooLow = 1,
+  NonceTooHigh = 2,
+  NonceMax = 3,
+  InsufficientFunds = 4,
+  IntrinsicGas = 5,
+  GasLimitExceedsBlock = 6,
+  FeeCapBelowBaseFee = 7,
+  PriorityAboveFeeCap = 8,
+  SenderHasCode = 9,
+  InitcodeTooLarge = 10,
+  BlobFeeCapBelowBlobBaseFee = 11,
+  BlobNoHashes = 12,
+  BlobTooMany = 13,
+  BlobBadVersion = 14,
+  BlobCreate = 15,
+  GasAllowanceOverflow = 16,
+  BadInput = 17,
+}
+
+/** geth's wording for each reason, as JSON-RPC clients expect it. */
+export const INVALID_MESSAGES: Record<InvalidReason, string> = {
+  [InvalidReason.None]: "",
+  [InvalidReason.NonceTooLow]: "nonce too low",
+  [InvalidReason.NonceTooHigh]: "nonce too high",
+  [InvalidReason.NonceMax]: "nonce has max value",
+  [InvalidReason.InsufficientFunds]: "insufficient funds for gas * price + value",
+  [InvalidReason.IntrinsicGas]: "intrinsic gas too low",
+  [InvalidReason.GasLimitExceedsBlock]: "exceeds block gas limit",
+  [InvalidReason.FeeCapBelowBaseFee]: "max fee per gas less than block base fee",
+  [InvalidReason.PriorityAboveFeeCap]: "max priority fee per gas higher than max fee per gas",
+  [InvalidReason.SenderHasCode]: "sender not an eoa",
+  [InvalidReason.InitcodeTooLarge]: "max initcode size exceeded",
+  [InvalidReason.BlobFeeCapBelowBlobBaseFee]: "max fee per blob gas less than block blob gas fee",
+  [InvalidReason.BlobNoHashes]: "blob transaction missing blob hashes",
+  [InvalidReason.BlobTooMany]: "too many blobs in transaction",
+  [InvalidReason.BlobBadVersion]: "blob hash has an invalid version",
+  [InvalidReason.BlobCreate]: "blob transaction of type create",
+  [InvalidReason.GasAllowanceOverflow]: "gas * price overflows",
+  [InvalidReason.BadInput]: "malformed transaction input",
+};
+
+export const ACCOUNT_DELETED = 1;
+export const ACCOUNT_CODE_CHANGED = 2;
+
+export interface BlockEnv {
+  number: bigint;
+  timestamp: bigint;
+  gasLimit: bigint;
+  chainId: bigint;
+  coinbase: Uint8Array; // 20 bytes
+  prevRandao: Uint8Array; // 32 bytes
+  baseFee: bigint;
+  blobBaseFee: bigint;
+}
+
+export interface AccessListEntry {
+  address: Uint8Array;
+  storageKeys: Uint8Array[];
+}
+
+export interface TxInput {
+  type: 0 | 1 | 2 | 3;
+  sender: Uint8Array;
+  to: Uint8Array | null; // null: contract creation
+  nonce: bigint;
+  gasLimit: bigint;
+  value: bigint;
+  gasPrice: bigint; // legacy and EIP-2930
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas: bigint;
+  maxFeePerBlobGas: bigint;
+  data: Uint8Array;
+  accessList: AccessListEntry[];
+  blobVersionedHashes: Uint8Array[];
+  /** Skip nonce, fee and balance checks and do not charge gas (eth_call, eth_estimateGas). */
+  noValidation?: boolean;
+}
+
+export interface Log {
+  address: Uint8Array;
+  topics: Uint8Array[];
+  data: Uint8Array;
+}
+
+export interface AccountChange {
+  address: Uint8Array;
+  deleted: boolean;
+  nonce: bigint;
+  balance: bigint;
+  codeHash: Uint8Array;
+  /** New code, only when deployed by this transaction. */
+  code: Uint8Array | null;
+  /** Changed slots: [key, value], 32-byte big-endian words, sorted by key. */
+  storage: [Uint8Array, Uint8Array][];
+}
+
+export interface ExecResult {
+  status: ExecStatus;
+  invalidReason: InvalidReason;
+  gasUsed: bigint;
+  gasRefunded: bigint;
+  createdAddress: Uint8Array | null;
+  returnData: Uint8Array;
+  logs: Log[];
+  accounts: AccountChange[];
+  readAccounts: Uint8Array[];
+  readSlots: [Uint8Array, Uint8Array][];
+}
+
+function writeWord(view: DataView, bytes: Uint8Array, at: number, v: bigint): number {
+  for (let i = 3; i >= 0; i--) {
+    view.setBigUint64(at + i * 8, v & 0xffffffffffffffffn);
+    v >>= 64n;
+  }
+  return at + 32;
+}
+
+/** Size in bytes of the encoded input for `tx`. */
+export function inputSize(tx: TxInput): number {
+  let n = BLOCK_ENV_SIZE + 2 + 40 + 16 + 32 * 5 + 4 + tx.data.length + 4 + 4 + 32 * tx.blobVersionedHashes.length;
+  for (const e of tx.accessList) n += 24 + 32 * e.storageKeys.length;
+  return n;
+}
+
+/** Writes the block environment and transaction into `out` (at least inputSize bytes). */
+export function encodeInput(block: BlockEnv, tx: TxInput, out: Uint8Array): number {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  let p = 0;
+  view.setBigUint64(p, block.number, true), (p += 8);
+  view.setBigUint64(p, block.timestamp, true), (p += 8);
+  view.setBigUint64(p, block.gasLimit, true), (p += 8);
+  view.setBigUint64(p, block.chainId, true), (p += 8);
+  out.set(block.coinbase, p), (p += 20);
+  out.set(block.prevRandao, p), (p += 32);
+  p = writeWord(view, out, p, block.baseFee);
+  p = writeWord(view, out, p, block.blobBaseFee);
+  view.setUint32(p, tx.noValidation ? FLAG_NO_VALIDATION : 0, true), (p += 4);
+  out.fill(0, p, p + 44), (p += 44);
+  out[p++] = tx.type;
+  out[p++] = tx.to ? 1 : 0;
+  out.set(tx.sender, p), (p += 20);
+  if (tx.to) out.set(tx.to, p);
+  else out.fill(0, p, p + 20);
+  p += 20;
+  view.setBigUint64(p, tx.nonce, true), (p += 8);
+  view.setBigUint64(p, tx.gasLimit, true), (p += 8);
+  p = writeWord(view, out, p, tx.value);
+  p = writeWord(view, out, p, tx.gasPrice);
+  p = writeWord(view, out, p, tx.maxFeePerGas);
+  p = writeWord(view, out, p, tx.maxPriorityFeePerGas);
+  p = writeWord(view, out, p, tx.maxFeePerBlobGas);
+  view.setUint32(p, tx.data.length, true), (p += 4);
+  out.set(tx.data, p), (p += tx.data.length);
+  view.setUint32(p, tx.accessList.length, true), (p += 4);
+  for (const e of tx.accessList) {
+    out.set(e.address, p), (p += 20);
+    view.setUint32(p, e.storageKeys.length, true), (p += 4);
+    for (const k of e.storageKeys) out.set(k, p), (p += 32);
+  }
+  view.setUint32(p, tx.blobVersionedHashes.length, true), (p += 4);
+  for (const h of tx.blobVersionedHashes) out.set(h, p), (p += 32);
+  return p;
+}
+
+function readWord(view: DataView, at: number): bigint {
+  return (
+    (view.getBigUint64(at) << 192n) |
+    (view.getBigUint64(at + 8) << 128n) |
+    (view.getBigUint64(at + 16) << 64n) |
+    view.getBigUint64(at + 24)
+  );
+}
+
+/** Decodes an output buffer; `buf` is copied from, never kept. */
+export function decodeOutput(buf: Uint8Array): ExecResult {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let p = 0;
+  const u32 = () => ((p += 4), view.getUint32(p - 4, true));
+  const u64 = () => ((p += 8), view.getBigUint64(p - 8, true));
+  const bytes = (n: number) => ((p += n), buf.slice(p - n, p));
+  const status = u32() as ExecStatus;
+  const invalidReason = u32() as InvalidReason;
+  const gasUsed = u64();
+  const gasRefunded = u64();
+  const created = bytes(20);
+  const returnData = bytes(u32());
+  const logs: Log[] = [];
+  for (let n = u32(); n > 0; n--) {
+    const address = bytes(20);
+    const topics: Uint8Array[] = [];
+    for (let t = u32(); t > 0; t--) topics.push(bytes(32));
+    logs.push({ address, topics, data: bytes(u32()) });
+  }
+  const accounts: AccountChange[] = [];
+  for (let n = u32(); n > 0; n--) {
+    const address = bytes(20);
+    const flags = buf[p++]!;
+    const nonce = u64();
+    const balance = readWord(view, p);
+    p += 32;
+    const codeHash = bytes(32);
+    const codeLen = u32();
+    const code = flags & ACCOUNT_CODE_CHANGED ? bytes(codeLen) : null;
+    const storage: [Uint8Array, Uint8Array][] = [];
+    for (let s = u32(); s > 0; s--) storage.push([bytes(32), bytes(32)]);
+    accounts.push({ address, deleted: (flags & ACCOUNT_DELETED) !== 0, nonce, balance, codeHash, code, storage });
+  }
+  const readAccounts: Uint8Array[] = [];
+  for (let n = u32(); n > 0; n--) readAccounts.push(bytes(20));
+  const readSlots: [Uint8Array, Uint8Array][] = [];
+  for (let n = u32(); n > 0; n--) readSlots.push([bytes(20), bytes(32)]);
+  const isCreate = status === ExecStatus.Success && created.some((b) => b !== 0);
+  return {
+    status,
+    invalidReason,
+    gasUsed,
+    gasRefunded,
+    createdAddress: isCreate ? created : null,
+    returnData,
+    logs,
+    accounts,
+    readAccounts,
+    readSlots,
+  };
+}
+
+/** What the core asks its host for; views passed in are valid only during the call. */
+export interface HostState {
+  /** Account or undefined when it does not exist. */
+  account(address: Uint8Array): HostAccount | undefined;
+  /** Committed 32-byte value of a slot, written into `out` (already zeroed). */
+  storage(address: Uint8Array, key: Uint8Array, out: Uint8Array): void;
+  /** Hash of an earlier block (32 bytes), or undefined when unknown. */
+  blockHash(number: bigint): Uint8Array | undefined;
+}
+
+export interface HostAccount {
+  nonce: bigint;
+  balance: bigint;
+  codeHash: Uint8Array;
+  code: Uint8Array;
+  hasStorage: boolean;
+}
+
+/** Fills an account record (ACCOUNT_RECORD_SIZE bytes) for host_account. */
+export function encodeAccountRecord(a: HostAccount, out: Uint8Array): void {
+  const view = new DataView(out.buffer, out.byteOffset, ACCOUNT_RECORD_SIZE);
+  view.setBigUint64(0, a.nonce, true);
+  writeWord(view, out, 8, a.balance);
+  out.set(a.codeHash, 40);
+  view.setUint32(72, a.code.length, true);
+  view.setUint32(76, a.hasStorage ? ACCOUNT_HAS_STORAGE : 0, true);
+}
