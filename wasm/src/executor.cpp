@@ -72,25 +72,20 @@ Result Executor::call(const Message& msg) {
   return r;
 }
 
+// keccak256(rlp([sender, nonce]))[12:]
 static Address create_address(const Address& sender, uint64_t nonce) {
   uint8_t buf[32];
-  size_t n = 0;
-  uint8_t nonce_be[8];
   int len = 0;
   for (uint64_t v = nonce; v; v >>= 8) ++len;
-  for (int i = 0; i < len; ++i) nonce_be[i] = uint8_t(nonce >> (8 * (len - 1 - i)));
-  const size_t nonce_rlp = (len == 1 && nonce_be[0] < 0x80) ? 1 : size_t(1 + len);
+  const bool single = nonce != 0 && nonce < 0x80;  // a byte below 0x80 is its own encoding
+  const size_t nonce_rlp = single ? 1 : size_t(1 + len);
+  size_t n = 0;
   buf[n++] = uint8_t(0xc0 + 21 + nonce_rlp);
-  buf[n++] = 0x94;
+  buf[n++] = 0x80 + 20;
   std::memcpy(buf + n, sender.b, 20);
   n += 20;
-  if (nonce_rlp == 1) {
-    buf[n++] = nonce_be[0];
-  } else {
-    buf[n++] = uint8_t(0x80 + len);
-    std::memcpy(buf + n, nonce_be, len);
-    n += len;
-  }
+  if (!single) buf[n++] = uint8_t(0x80 + len);
+  for (int i = len - 1; i >= 0; --i) buf[n++] = uint8_t(nonce >> (8 * i));
   uint8_t h[32];
   crypto::keccak256(buf, n, h);
   Address a;

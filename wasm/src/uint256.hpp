@@ -53,7 +53,8 @@ struct u128_parts {
 // Full 64x64 -> 128-bit product.
 constexpr u128_parts umul64(uint64_t a, uint64_t b) noexcept {
 #if defined(__SIZEOF_INT128__) && !defined(__wasm__)
-  const unsigned __int128 p = static_cast<unsigned __int128>(a) * b;
+  __extension__ typedef unsigned __int128 u128;  // __extension__: quiet under -Wpedantic
+  const u128 p = static_cast<u128>(a) * b;
   return {static_cast<uint64_t>(p), static_cast<uint64_t>(p >> 64)};
 #else
   // Four 32x32->64 products. mid cannot overflow: (2^32-1)^2 + 2*(2^32-1) = 2^64-1.
@@ -315,10 +316,10 @@ constexpr void udivrem_long(const uint64_t* u, int m, const uint64_t* d, int n, 
     const uint64_t u2 = un[j + n], u1 = un[j + n - 1], u0 = un[j + n - 2];
     uint64_t qhat = 0;
     if (EVM_U256_UNLIKELY(u2 == d1 && u1 == d0)) {
-      // The 3-by-2 estimate would be 2^64; the digit is 2^64 - 1.
+      // The 3-by-2 estimate would be 2^64; the digit is 2^64 - 1 (the window is < B * d).
       qhat = ~uint64_t{0};
       const uint64_t borrow = submul(&un[j], dn, n, qhat);
-      if (EVM_U256_UNLIKELY(u2 < borrow)) {
+      if (EVM_U256_UNLIKELY(u2 < borrow)) {  // not expected to happen; kept as a safety net
         --qhat;
         add_limbs(&un[j], dn, n);
       }
