@@ -457,7 +457,8 @@ Result Executor::run_code(const Message& msg, const Code& code) {
       case OP_SELFDESTRUCT: {
         if (msg.is_static) FAIL();
         const Address ben = address_from_word(sp[-1]);
-        USE_GAS(access_cost(state_, ben));
+        // EIP-2929: the full cold cost, as SELFDESTRUCT's base has no warm read in it.
+        USE_GAS(state_.warm_address(ben) ? gas::kColdAccountAccess : 0);
         Account& self = state_.get(msg.recipient);
         Account& dst = state_.get(ben);
         if (!is_zero(self.balance) && dst.is_empty()) USE_GAS(gas::kSelfdestructNewAccount);
