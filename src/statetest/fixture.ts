@@ -28,6 +28,8 @@ const big = (s: string | undefined, what: string): bigint => {
   if (s === undefined) throw new FixtureError(`missing field ${what}`);
   return BigInt(s);
 };
+/** Fixture numbers are hex or decimal strings; "0x:bigint 0x..." marks values past 256 bits. */
+const num = (s: string): bigint => BigInt(s.replace(/^0x:bigint /, ""));
 const word = (s: string): Uint8Array => hexToBytes(BigInt(s).toString(16).padStart(64, "0"));
 const addr = (s: string): Uint8Array => hexToBytes(s.startsWith("0x") ? s.slice(2).padStart(40, "0") : s.padStart(40, "0"));
 const code = (s: string): Uint8Array => (s === "" || s === "0x" ? new Uint8Array(0) : hexToBytes(s));
@@ -99,9 +101,9 @@ export function transaction(t: StateTest, p: PostEntry): TxInput {
     type,
     sender: addr(x.sender),
     to: x.to ? addr(x.to) : null,
-    nonce: BigInt(x.nonce),
-    gasLimit: BigInt(x.gasLimit[gas]),
-    value: BigInt(x.value[value]),
+    nonce: num(x.nonce),
+    gasLimit: num(x.gasLimit[gas]),
+    value: num(x.value[value]),
     gasPrice: BigInt(x.gasPrice ?? "0x0"),
     maxFeePerGas: BigInt(x.maxFeePerGas ?? "0x0"),
     maxPriorityFeePerGas: BigInt(x.maxPriorityFeePerGas ?? "0x0"),

@@ -16,6 +16,7 @@ export interface EntryResult {
 }
 
 const U64 = 1n << 64n;
+const U256 = 1n << 256n;
 
 /** Runs every `fork` post entry of every test in one parsed fixture file. */
 export function runFixture(core: EvmCore, file: string, json: unknown, fork = "Cancun"): EntryResult[] {
@@ -33,8 +34,9 @@ function runEntry(core: EvmCore, file: string, t: StateTest, p: StateTest["post"
   const tx = transaction(t, p);
   let invalid: string | null = null;
   let logs = logsHash([]);
-  if (tx.gasLimit >= U64 || tx.nonce >= U64) {
-    invalid = tx.nonce >= U64 ? "nonce has max value" : "gas limit exceeds block gas limit";
+  // Values no transaction encoding can carry are refused before the core sees them.
+  if (tx.gasLimit >= U64 || tx.nonce >= U64 || tx.value >= U256) {
+    invalid = tx.nonce >= U64 ? "nonce has max value" : tx.value >= U256 ? "value exceeds 256 bits" : "exceeds block gas limit";
   } else {
     const r = core.execute(block, tx, state);
     if (r.status === ExecStatus.Invalid) {

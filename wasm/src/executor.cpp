@@ -134,9 +134,11 @@ Result Executor::create(const Message& msg) {
   state_.set_nonce(acct, 1);  // EIP-161
   transfer(sender, acct, msg.value);
 
+  auto init = analyze(msg.input, uint32_t(msg.input_size));
   Message m = msg;
   m.recipient = m.code_address = addr;
-  auto init = analyze(msg.input, uint32_t(msg.input_size));
+  m.input = nullptr;  // init code runs with empty call data
+  m.input_size = 0;
   Result r = run_code(m, *init);
   r.created = addr;
   if (r.status == Status::Success) {
