@@ -26,6 +26,11 @@ interface CoreExports {
   outputBuffer(): number;
 }
 
+export interface LoadOptions {
+  /** Load the KZG setup for the 0x0a precompile (default true). */
+  pointEvaluation?: boolean;
+}
+
 export class CoreError extends Error {
   override name = "CoreError";
 }
@@ -99,8 +104,9 @@ export class EvmCore {
   }
 
   /** One instance per caller (each worker loads its own); `module` lets workers share compilation. */
-  static async load(backend: Backend = "wasm", module?: WebAssembly.Module): Promise<EvmCore> {
-    await initPrecompiles();
+  static async load(backend: Backend = "wasm", module?: WebAssembly.Module, opts: LoadOptions = {}): Promise<EvmCore> {
+    // The KZG trusted setup takes seconds to load; callers that never run 0x0a may skip it.
+    if (opts.pointEvaluation ?? true) await initPrecompiles();
     const core = new EvmCore(backend);
     if (backend === "wasm") await core.initWasm(module ?? (await compileWasm()));
     else core.initNative();
@@ -142,7 +148,8 @@ export class EvmCore {
     } catch (err) {
       throw new CoreError(`cannot load ${path}: build it with 'npx bun run build:native' (${err})`);
     }
-    const view: ViewFn = (ptr, len) => new Uint8Array(toArrayBuffer(ptr as any, 0, len));
+    const empty = new Uint8Array(0);
+    const view: ViewFn = (ptr, len) => (len === 0 ? empty : new Uint8Array(toArrayBuffer(ptr as any, 0, len)));
     const fns = hostFunctions(this, view);
     const callbacks = [
       new JSCallback(fns.account, { args: [T.ptr, T.ptr], returns: T.u32 }),

@@ -1,0 +1,64 @@
+// Whole-transaction rules: rejection reasons leave the state untouched; fees go where they should.
+import { beforeAll, describe, expect, test } from "bun:test";
+import { ExecStatus, InvalidReason } from "../../src/exec/abi";
+import { EvmCore } from "../../src/exec/core";
+import { block, call, COINBASE, CONTRACT, SENDER, world } from "./helpers";
+
+let core: EvmCore;
+beforeAll(async () => {
+  core = await EvmCore.load("wasm", undefined, { pointEvaluation: false });
+});
+
+describe("invalid transactions are rejected with a reason and change nothing", () => {
+  const cases: [string, Parameters<typeof call>[1], InvalidReason][] = [
+    ["nonce too high", { nonce: 1n }, InvalidReason.NonceTooHigh],
+    ["insufficient funds", { value: 10n ** 21n }, InvalidReason.InsufficientFunds],
+    ["intrinsic gas", { data: new Uint8Array([1]) }, InvalidReason.IntrinsicGas],
+    ["fee cap below base fee", { maxFeePerGas: 6n, maxPriorityFeePerGas: 0n }, InvalidReason.FeeCapBelowBaseFee],
+    ["priority above fee cap", { maxFeePerGas: 10n, maxPriorityFeePerGas: 11n }, InvalidReason.PriorityAboveFeeCap],
+    ["gas above the block limit", { gasLimit: 30_000_001n }, InvalidReason.GasLimitExceedsBlock],
+    ["blob transaction without blobs", { type: 3 }, InvalidReason.BlobNoHashes],
+    ["create with oversized initcode", { to: null, gasLimit: 10_000_000n, data: new Uint8Array(49153) }, InvalidReason.InitcodeTooLarge],
+  ];
+  for (const [name, over, reason] of cases) {
+    test(name, () => {
+      const r = core.execute(block, call(over?.gasLimit ?? 21_000n, over), world("0x00"));
+      expect(r.status).toBe(ExecStatus.Invalid);
+      expect(r.invalidReason).toBe(reason);
+      expect(r.accounts).toEqual([]);
+    });
+  }
+  test("nonce too low and sender with code (EIP-3607)", () => {
+    const s = world("0x00");
+    s.put(SENDER, { nonce: 5n, balance: 10n ** 20n, code: new Uint8Array(0), storage: [] });
+    expect(core.execute(block, call(21_000n), s).invalidReason).toBe(InvalidReason.NonceTooLow);
+    s.put(SENDER, { nonce: 0n, balance: 10n ** 20n, code: new Uint8Array([0]), storage: [] });
+    expect(core.execute(block, call(21_000n), s).invalidReason).toBe(InvalidReason.SenderHasCode);
+  });
+});
+
+test("EIP-1559 fees: sender pays base fee + tip, the coinbase gets only the tip", () => {
+  const r = core.execute(block, call(50_000n, { value: 3n }), world("0x00"));
+  expect(r.status).toBe(ExecStatus.Success);
+  expect(r.gasUsed).toBe(21_000n);
+  const sender = r.accounts.find((a) => a.address[0] === SENDER[0])!;
+  const coinbase = r.accounts.find((a) => a.address[0] === COINBASE[0])!;
+  const contract = r.accounts.find((a) => a.address[0] === CONTRACT[0])!;
+  // price = min(maxFee 10, baseFee 7 + tip 1) = 8
+  expect(sender.balance).toBe(10n ** 20n - 21_000n * 8n - 3n);
+  expect(sender.nonce).toBe(1n);
+  expect(coinbase.balance).toBe(21_000n * 1n);
+  expect(contract.balance).toBe(3n);
+});
+
+test("the read and write sets name what the transaction touched", () => {
+  // PUSH1 0 SLOAD PUSH1 1 SSTORE: reads slot 0, writes slot 1
+  const s = world("0x600054600155");
+  s.put(CONTRACT, { nonce: 1n, balance: 0n, code: Buffer.from("600054600155", "hex"), storage: [[new Uint8Array(32), new Uint8Array(32).fill(9)]] });
+  const r = core.execute(block, call(100_000n), s);
+  expect(r.status).toBe(ExecStatus.Success);
+  expect(r.readSlots.length).toBe(2); // slot 0 read, slot 1 loaded for its original value
+  const contract = r.accounts.find((a) => a.address[0] === CONTRACT[0])!;
+  expect(contract.storage.length).toBe(1);
+  expect(contract.storage[0]![1]).toEqual(new Uint8Array(32).fill(9));
+});
