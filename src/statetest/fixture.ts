@@ -3,6 +3,11 @@
 import type { BlockEnv, TxInput } from "../exec/abi";
 import { bytesToHex, hexToBytes, keccak256 } from "../crypto/index";
 import { MemoryState } from "./memory-state";
+import { Common, Hardfork, Mainnet } from "@ethereumjs/common";
+import { paramsBlock } from "@ethereumjs/block";
+import { blobBaseFee } from "../chain/fees";
+
+const cancun = new Common({ chain: Mainnet, hardfork: Hardfork.Cancun, params: paramsBlock });
 
 export interface PostEntry {
   indexes: { data: number; gas: number; value: number };
@@ -34,18 +39,6 @@ const word = (s: string): Uint8Array => hexToBytes(BigInt(s).toString(16).padSta
 const addr = (s: string): Uint8Array => hexToBytes(s.startsWith("0x") ? s.slice(2).padStart(40, "0") : s.padStart(40, "0"));
 const code = (s: string): Uint8Array => (s === "" || s === "0x" ? new Uint8Array(0) : hexToBytes(s));
 
-/** EIP-4844 fake_exponential(1, excess, 3338477). */
-export function blobBaseFee(excessBlobGas: bigint): bigint {
-  const factor = 1n, denominator = 3338477n;
-  let i = 1n, output = 0n, acc = factor * denominator;
-  while (acc > 0n) {
-    output += acc;
-    acc = (acc * excessBlobGas) / (denominator * i);
-    i++;
-  }
-  return output / denominator;
-}
-
 /** Reads every test in one fixture file's parsed JSON. */
 export function testsIn(json: unknown): StateTest[] {
   if (!json || typeof json !== "object") throw new FixtureError("not a JSON object of tests");
@@ -65,7 +58,7 @@ export function blockEnv(t: StateTest): BlockEnv {
     coinbase: addr(e.currentCoinbase!),
     prevRandao: word(e.currentRandom ?? e.currentDifficulty ?? "0x0"),
     baseFee: BigInt(e.currentBaseFee ?? "0x0"),
-    blobBaseFee: blobBaseFee(BigInt(e.currentExcessBlobGas ?? "0x0")),
+    blobBaseFee: blobBaseFee(BigInt(e.currentExcessBlobGas ?? "0x0"), cancun),
   };
 }
 

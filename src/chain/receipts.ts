@@ -1,0 +1,26 @@
+// Receipt encoding (EIP-2718 envelopes) and the transactions/receipts tries of a block.
+import { bigintToMinimalBytes, encode, type RlpInput } from "../rlp/index";
+import { MerklePatriciaTrie } from "../trie/index";
+import type { Log, Receipt } from "./types";
+
+/** The consensus encoding: type byte (for typed transactions) ‖ rlp([status, cumulativeGas, bloom, logs]). */
+export function encodeReceipt(r: Pick<Receipt, "type" | "status" | "cumulativeGasUsed" | "logsBloom" | "logs">): Uint8Array {
+  const body = encode([
+    r.status ? new Uint8Array([1]) : new Uint8Array(0),
+    bigintToMinimalBytes(r.cumulativeGasUsed),
+    r.logsBloom,
+    r.logs.map((l: Log) => [l.address, l.topics, l.data] as RlpInput),
+  ]);
+  if (r.type === 0) return body;
+  const out = new Uint8Array(body.length + 1);
+  out[0] = r.type;
+  out.set(body, 1);
+  return out;
+}
+
+/** Root of the trie rlp(index) → item, as transactionsRoot and receiptsRoot are defined. */
+export function orderedTrieRoot(items: Uint8Array[]): Uint8Array {
+  const trie = new MerklePatriciaTrie();
+  items.forEach((item, i) => trie.put(encode(bigintToMinimalBytes(BigInt(i))), item));
+  return trie.root();
+}
