@@ -1,4 +1,4 @@
-import { loadLibsecp256k1Recovery } from "./libsecp256k1-recovery";
+import { LIBSECP256K1_CANDIDATES, loadLibsecp256k1Recovery } from "./libsecp256k1-recovery";
 import { NobleRecovery } from "./noble-recovery";
 import { NativeSecp256k1UnavailableError } from "./recovery-errors";
 import type { PackedSenderRecovery } from "./sender-recovery";
@@ -16,13 +16,17 @@ export interface CreatedSenderRecovery extends PackedSenderRecovery {
  * The best available sender recovery: libsecp256k1 through bun:ffi when it
  * loads and passes its self-test, else @noble/curves. `name` says which was
  * picked. Forcing `libsecp256k1` throws `NativeSecp256k1UnavailableError` if
- * it cannot be loaded.
+ * it cannot be loaded. `libraryCandidates` overrides where to look for it.
  */
-export function createSenderRecovery(choice: RecoveryBackendChoice = "auto"): CreatedSenderRecovery {
+export function createSenderRecovery(
+  choice: RecoveryBackendChoice = "auto",
+  libraryCandidates: readonly string[] = LIBSECP256K1_CANDIDATES,
+): CreatedSenderRecovery {
   if (choice === "noble") return new NobleRecovery();
-  if (choice === "libsecp256k1") return loadLibsecp256k1Recovery();
+  if (choice === "libsecp256k1") return loadLibsecp256k1Recovery(libraryCandidates);
+  if (choice !== "auto") throw new RangeError(`unknown sender recovery backend "${choice}": expected auto, libsecp256k1 or noble`);
   try {
-    return loadLibsecp256k1Recovery();
+    return loadLibsecp256k1Recovery(libraryCandidates);
   } catch (err) {
     if (!(err instanceof NativeSecp256k1UnavailableError)) throw err;
     return new NobleRecovery(err.message);

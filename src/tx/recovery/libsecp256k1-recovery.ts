@@ -78,9 +78,12 @@ export class Libsecp256k1Recovery implements PackedSenderRecovery {
   constructor(lib: Symbols, libraryPath: string) {
     this.#lib = lib;
     this.libraryPath = libraryPath;
-    const ctx = lib.secp256k1_context_create(SECP256K1_CONTEXT_VERIFY);
-    if (ctx === null) throw new NativeSecp256k1UnavailableError(`secp256k1_context_create returned NULL (${libraryPath})`);
-    this.#ctx = ctx;
+    const ctx: unknown = lib.secp256k1_context_create(SECP256K1_CONTEXT_VERIFY);
+    // bun:ffi hands pointers back as numbers; anything else means NULL or an unexpected binding.
+    if (typeof ctx !== "number" || ctx === 0) {
+      throw new NativeSecp256k1UnavailableError(`secp256k1_context_create returned ${String(ctx)} (${libraryPath})`);
+    }
+    this.#ctx = ctx as Pointer;
     this.#recSigPtr = ptr(this.#recSig);
     this.#pubkeyPtr = ptr(this.#pubkey);
     this.#serializedPtr = ptr(this.#serialized);

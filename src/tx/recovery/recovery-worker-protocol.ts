@@ -6,6 +6,7 @@ import type { RecoveryBackendChoice } from "./create-sender-recovery";
 export interface InitRequest {
   kind: "init";
   backend: RecoveryBackendChoice;
+  libraryCandidates?: readonly string[];
 }
 
 /** Main → worker: recover `count` packed signature records. */

@@ -9,7 +9,7 @@ declare const self: Worker;
 
 let backend: PackedSenderRecovery | null = null;
 
-function reply(message: WorkerReply, transfer: Transferable[] = []): void {
+function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
   self.postMessage(message, transfer);
 }
 
@@ -17,7 +17,7 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
   if (request.kind === "init") {
     try {
-      backend = createSenderRecovery(request.backend);
+      backend = createSenderRecovery(request.backend, request.libraryCandidates);
       reply({ kind: "ready", backend: backend.name });
     } catch (err) {
       reply({ kind: "failed", id: null, message: err instanceof Error ? err.message : String(err) });

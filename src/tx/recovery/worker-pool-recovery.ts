@@ -2,7 +2,7 @@ import type { SignedTx } from "../signed-tx";
 import type { RecoveryBackendChoice } from "./create-sender-recovery";
 import { packSignatures, SENDER_RECORD_BYTES } from "./packed-signatures";
 import { RecoveryWorkerError } from "./recovery-errors";
-import type { RecoverRequest, WorkerReply } from "./recovery-worker-protocol";
+import type { InitRequest, RecoverRequest, WorkerReply } from "./recovery-worker-protocol";
 import type { AsyncSenderRecovery } from "./sender-recovery";
 
 /** Options for `WorkerPoolRecovery.create`. */
@@ -11,6 +11,8 @@ export interface WorkerPoolOptions {
   workers?: number;
   /** Backend each worker loads; `auto` = libsecp256k1, else noble. */
   backend?: RecoveryBackendChoice;
+  /** Where workers look for libsecp256k1 (default: LIBSECP256K1_CANDIDATES). */
+  libraryCandidates?: readonly string[];
   /** Batches smaller than this per worker are not split further: below it, messaging costs more than the parallelism saves. */
   minRecordsPerWorker?: number;
   /** How long to wait for the workers to load their backend. */
@@ -92,7 +94,8 @@ export class WorkerPoolRecovery implements AsyncSenderRecovery {
       const backends = await Promise.all(
         workers.map((worker, index) => {
           const ready = waitForReady(worker, index, options.startupTimeoutMs ?? 10_000);
-          worker.postMessage({ kind: "init", backend: options.backend ?? "auto" });
+          const init: InitRequest = { kind: "init", backend: options.backend ?? "auto", libraryCandidates: options.libraryCandidates };
+          worker.postMessage(init);
           return ready;
         }),
       );

@@ -1,0 +1,29 @@
+// Errors the sequencer raises at its edges, with JSON-RPC codes and geth's wording.
+
+export class SequencerError extends Error {
+  override name = "SequencerError";
+  constructor(
+    message: string,
+    readonly code = -32000,
+    readonly data?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** The transaction was accepted but could not be executed when its turn came. */
+export class TxDroppedError extends SequencerError {
+  override name = "TxDroppedError";
+}
+
+/** EIP-7966: the receipt did not arrive in time; the transaction may still be included. */
+export class ReceiptTimeoutError extends SequencerError {
+  override name = "ReceiptTimeoutError";
+}
+
+export class ExecutionRevertedError extends SequencerError {
+  override name = "ExecutionRevertedError";
+  constructor(readonly revertData: Uint8Array, reason?: string) {
+    super(reason ? `execution reverted: ${reason}` : "execution reverted", 3, revertData);
+  }
+}

@@ -1,0 +1,258 @@
+// The sequencer: takes signed transactions, orders them through the pool, executes them on the
+// core every --mini-block-ms, commits each mini-block atomically, and seals an EVM block every
+// --block-ms. Serial execution; the parallel executor plugs in behind BatchExecutor.
+import type { Common } from "@ethereumjs/common";
+import { ExecStatus, INVALID_MESSAGES, InvalidReason, type AccountChange } from "../exec/abi";
+import type { EvmCore } from "../exec/core";
+import type { Block, MiniBlock, Receipt } from "../chain/types";
+import { bytesToHex } from "../crypto/index";
+import { decodeSignedTx, TxDecodeError } from "../tx/index";
+import type { TxPool } from "../txpool/index";
+import type { Logger } from "../log/logger";
+import { BlockBuilder } from "./block-builder";
+import { ReceiptTimeoutError, SequencerError, TxDroppedError } from "./errors";
+import type { RecoveryBatcher } from "./intake";
+import { coreInput, includedTx, type PendingTx, pendingTx } from "./pending-tx";
+import type { SequencerStore } from "./store";
+
+export interface SequencerConfig {
+  miniBlockMs: number;
+  blockMs: number;
+  blockGasLimit: bigint;
+  coinbase: Uint8Array;
+  /** Upper bound of transactions per mini-block, so one mini-block cannot stall the loop. */
+  maxTxsPerMiniBlock: number;
+}
+
+/** What subscribers hear about. */
+export interface SequencerEvents {
+  miniBlock(mini: MiniBlock): void;
+  block(block: Block, receipts: Receipt[]): void;
+}
+
+interface ReceiptWaiter {
+  resolve: (r: Receipt) => void;
+  reject: (e: Error) => void;
+}
+
+/** Time spent per stage, for the benchmark's breakdown. */
+export interface StageTimes {
+  decodeNs: number;
+  recoverNs: number;
+  poolNs: number;
+  executeNs: number;
+  commitNs: number;
+  sealNs: number;
+}
+
+export class Sequencer {
+  building: BlockBuilder;
+  readonly times: StageTimes = { decodeNs: 0, recoverNs: 0, poolNs: 0, executeNs: 0, commitNs: 0, sealNs: 0 };
+  private readonly waiters = new Map<string, ReceiptWaiter[]>();
+  private readonly listeners: SequencerEvents[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running: Promise<void> | null = null;
+  private blockDeadline = 0;
+  private miniIndex = 0;
+  private stopped = false;
+
+  constructor(
+    readonly store: SequencerStore,
+    readonly core: EvmCore,
+    readonly pool: TxPool,
+    private readonly recovery: RecoveryBatcher,
+    readonly common: Common,
+    readonly config: SequencerConfig,
+    private readonly log: Logger,
+  ) {
+    const head = store.head();
+    this.building = new BlockBuilder(head.header, head.hash, this.params(), common, nowSeconds());
+    // Resume the block that was being built: its mini-blocks are durable, its state applied.
+    for (const mini of store.unsealedMiniBlocks()) {
+      this.building.firstMiniBlock ??= mini.seq;
+      this.building.lastMiniBlock = mini.seq;
+      mini.transactions.forEach((tx, i) => this.building.restore(tx, mini.receipts[i]!));
+      this.miniIndex = mini.index + 1;
+    }
+    pool.onBaseFee(this.building.baseFee);
+  }
+
+  on(listener: SequencerEvents): () => void {
+    this.listeners.push(listener);
+    return () => this.listeners.splice(this.listeners.indexOf(listener), 1);
+  }
+
+  start(): void {
+    this.blockDeadline = Date.now() + this.config.blockMs;
+    this.schedule(0);
+    this.log.info("sequencer started", {
+      block: this.building.number.toString(),
+      miniBlockMs: this.config.miniBlockMs,
+      blockMs: this.config.blockMs,
+      gasLimit: this.config.blockGasLimit.toString(),
+    });
+  }
+
+  /** Stops producing; what was committed stays committed (unsealed mini-blocks resume on restart). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** eth_sendRawTransaction: decode, recover, admit to the pool. Resolves with the hash. */
+  async submit(raw: Uint8Array): Promise<PendingTx> {
+    let t0 = Bun.nanoseconds();
+    let signed;
+    try {
+      signed = decodeSignedTx(raw);
+    } catch (err) {
+      if (err instanceof TxDecodeError) throw new SequencerError(`invalid transaction: ${err.message}`, -32602);
+      throw err;
+    }
+    const t1 = Bun.nanoseconds();
+    this.times.decodeNs += t1 - t0;
+    const sender = await this.recovery.recover(signed);
+    const t2 = Bun.nanoseconds();
+    this.times.recoverNs += t2 - t1;
+    const p = pendingTx(signed, sender, Date.now());
+    this.pool.add(p);
+    this.times.poolNs += Bun.nanoseconds() - t2;
+    return p;
+  }
+
+  /** EIP-7966: resolves with the receipt once the transaction is in a committed mini-block. */
+  async submitAndWait(raw: Uint8Array, timeoutMs: number): Promise<Receipt> {
+    const p = await this.submit(raw);
+    const key = bytesToHex(p.hash);
+    return new Promise<Receipt>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.dropWaiter(key, waiter);
+        reject(new ReceiptTimeoutError(`transaction ${key} was accepted but no receipt arrived within ${timeoutMs} ms`, 4, key));
+      }, timeoutMs);
+      const waiter: ReceiptWaiter = {
+        resolve: (r) => (clearTimeout(timer), resolve(r)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      };
+      const list = this.waiters.get(key);
+      if (list) list.push(waiter);
+      else this.waiters.set(key, [waiter]);
+    });
+  }
+
+  private dropWaiter(key: string, w: ReceiptWaiter): void {
+    const list = this.waiters.get(key);
+    if (!list) return;
+    list.splice(list.indexOf(w), 1);
+    if (!list.length) this.waiters.delete(key);
+  }
+
+  private params() {
+    return { gasLimit: this.config.blockGasLimit, coinbase: this.config.coinbase };
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      const started = Date.now();
+      this.running = this.tick()
+        .catch((err) => this.log.error("sequencer tick failed", { error: String(err?.stack ?? err) }))
+        .finally(() => this.schedule(Math.max(0, this.config.miniBlockMs - (Date.now() - started))));
+    }, delay);
+  }
+
+  private async tick(): Promise<void> {
+    await this.produceMiniBlock();
+    if (Date.now() >= this.blockDeadline) {
+      await this.seal();
+      this.blockDeadline += this.config.blockMs;
+      if (this.blockDeadline < Date.now()) this.blockDeadline = Date.now() + this.config.blockMs;
+    }
+  }
+
+  /** Executes what the pool offers against the latest state and commits it as one mini-block. */
+  async produceMiniBlock(): Promise<MiniBlock | null> {
+    const b = this.building;
+    const batch = this.pool.next(b.gasLeft(), b.baseFee, this.config.maxTxsPerMiniBlock) as PendingTx[];
+    if (batch.length === 0) return null;
+    const t0 = Bun.nanoseconds();
+    const mini: MiniBlock = {
+      seq: this.store.nextMiniBlockSeq(),
+      blockNumber: b.number,
+      index: this.miniIndex,
+      timestamp: Date.now(),
+      transactions: [],
+      receipts: [],
+    };
+    const changes: AccountChange[] = [];
+    for (const p of batch) {
+      const result = this.core.execute(b.env, coreInput(p), this.store.state);
+      if (result.status === ExecStatus.Invalid) {
+        // The pool admitted it, but state moved on (e.g. the sender spent its balance).
+        if (result.invalidReason !== InvalidReason.NonceTooHigh) {
+          this.pool.remove(p.hash);
+          this.failWaiters(p.hash, new TxDroppedError(INVALID_MESSAGES[result.invalidReason]));
+          this.log.warn("dropped transaction", { hash: bytesToHex(p.hash), reason: INVALID_MESSAGES[result.invalidReason] });
+        }
+        continue;
+      }
+      this.store.state.apply(result.accounts);
+      for (const c of result.accounts) changes.push(c);
+      const tx = includedTx(p);
+      mini.transactions.push(tx);
+      mini.receipts.push(b.add(tx, result));
+      this.pool.onCommitted(p.sender, p.nonce + 1n);
+    }
+    const t1 = Bun.nanoseconds();
+    this.times.executeNs += t1 - t0;
+    if (mini.transactions.length === 0) return null;
+    await this.store.commitMiniBlock(mini, changes);
+    this.times.commitNs += Bun.nanoseconds() - t1;
+    b.firstMiniBlock ??= mini.seq;
+    b.lastMiniBlock = mini.seq;
+    this.miniIndex++;
+    mini.receipts.forEach((r) => this.resolveWaiters(r));
+    for (const l of this.listeners) l.miniBlock(mini);
+    return mini;
+  }
+
+  /** Closes the current block: state root, roots of transactions and receipts, header, hash. */
+  async seal(): Promise<Block> {
+    const t0 = Bun.nanoseconds();
+    const b = this.building;
+    const block = b.seal(this.store.stateRoot());
+    await this.store.sealBlock(block, b.receipts);
+    this.times.sealNs += Bun.nanoseconds() - t0;
+    this.building = new BlockBuilder(block.header, block.hash, this.params(), this.common, nowSeconds());
+    this.miniIndex = 0;
+    this.pool.onBaseFee(this.building.baseFee);
+    this.log.debug("sealed block", {
+      number: block.header.number.toString(),
+      hash: bytesToHex(block.hash),
+      txs: block.transactions.length,
+      gasUsed: block.header.gasUsed.toString(),
+    });
+    for (const l of this.listeners) l.block(block, b.receipts);
+    return block;
+  }
+
+  private resolveWaiters(r: Receipt): void {
+    const key = bytesToHex(r.transactionHash);
+    const list = this.waiters.get(key);
+    if (!list) return;
+    this.waiters.delete(key);
+    for (const w of list) w.resolve(r);
+  }
+
+  private failWaiters(hash: Uint8Array, err: Error): void {
+    const key = bytesToHex(hash);
+    const list = this.waiters.get(key);
+    if (!list) return;
+    this.waiters.delete(key);
+    for (const w of list) w.reject(err);
+  }
+}
+
+function nowSeconds(): bigint {
+  return BigInt(Math.floor(Date.now() / 1000));
+}

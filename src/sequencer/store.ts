@@ -1,0 +1,34 @@
+// What the sequencer needs from persistent storage. src/state implements it on LMDB.
+import type { AccountChange, HostState } from "../exec/abi";
+import type { Block, Header, MiniBlock, Receipt } from "../chain/types";
+
+/** Latest state: committed data plus the changes of transactions executed since. */
+export interface StateView extends HostState {
+  apply(changes: AccountChange[]): void;
+  nonce(address: Uint8Array): bigint;
+  balance(address: Uint8Array): bigint;
+  code(address: Uint8Array): Uint8Array;
+  storageAt(address: Uint8Array, slot: Uint8Array): Uint8Array;
+}
+
+export interface SequencerStore {
+  readonly state: StateView;
+  /** The newest sealed block. */
+  head(): { header: Header; hash: Uint8Array };
+  /** Sequence number the next mini-block gets. */
+  nextMiniBlockSeq(): bigint;
+  /** Mini-blocks committed after the head block was sealed (to resume after a restart). */
+  unsealedMiniBlocks(): MiniBlock[];
+  /** Makes the mini-block and all state applied so far durable, atomically. */
+  commitMiniBlock(mini: MiniBlock, changes: AccountChange[]): Promise<void>;
+  /** State root over everything committed (incremental: only what changed is rehashed). */
+  stateRoot(): Uint8Array;
+  /** Stores a sealed block with its receipts and makes it the head. */
+  sealBlock(block: Block, receipts: Receipt[]): Promise<void>;
+  blockByNumber(n: bigint): Block | null;
+  blockNumberByHash(hash: Uint8Array): bigint | null;
+  receipts(n: bigint): Receipt[];
+  /** Where a sealed transaction is. */
+  txLocation(hash: Uint8Array): { blockNumber: bigint; index: number } | null;
+  close(): Promise<void>;
+}
