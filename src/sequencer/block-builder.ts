@@ -8,7 +8,7 @@ import { blobBaseFee, nextBaseFee, nextExcessBlobGas } from "../chain/fees";
 import { EMPTY_OMMERS_HASH, headerHash } from "../chain/header";
 import { encodeReceipt, orderedTrieRoot } from "../chain/receipts";
 import type { Block, Header, IncludedTx, Receipt } from "../chain/types";
-import { keccak256 } from "../crypto/index";
+import { bytesToHex, keccak256 } from "../crypto/index";
 import { EMPTY_TRIE_ROOT } from "../trie/index";
 
 export interface BuildParams {
@@ -25,6 +25,8 @@ export class BlockBuilder {
   readonly env: BlockEnv;
   readonly transactions: IncludedTx[] = [];
   readonly receipts: Receipt[] = [];
+  /** Transaction hash (hex) → index, for lookups of not-yet-sealed transactions. */
+  readonly indexByHash = new Map<string, number>();
   gasUsed = 0n;
   firstMiniBlock: bigint | null = null;
   lastMiniBlock: bigint | null = null;
@@ -83,9 +85,7 @@ export class BlockBuilder {
     };
     this.gasUsed = cumulative;
     this.logCount += result.logs.length;
-    orBloom(this.bloom, receipt.logsBloom);
-    this.transactions.push(tx);
-    this.receipts.push(receipt);
+    this.push(tx, receipt);
     return receipt;
   }
 
@@ -93,7 +93,12 @@ export class BlockBuilder {
   restore(tx: IncludedTx, receipt: Receipt): void {
     this.gasUsed = receipt.cumulativeGasUsed;
     this.logCount = receipt.logIndexStart + receipt.logs.length;
+    this.push(tx, receipt);
+  }
+
+  private push(tx: IncludedTx, receipt: Receipt): void {
     orBloom(this.bloom, receipt.logsBloom);
+    this.indexByHash.set(bytesToHex(tx.hash), this.transactions.length);
     this.transactions.push(tx);
     this.receipts.push(receipt);
   }

@@ -1,0 +1,17 @@
+// The sequencer's options: flags and the keys of the optional TOML config file.
+import type { OptionSpec } from "../config/flags";
+
+export const SEQUENCER_OPTIONS = {
+  datadir: { type: "string", default: "./data", help: "directory for the LMDB chain data" },
+  genesis: { type: "string", help: "geth-format genesis.json (alloc, chainId, fork times); default: the embedded dev genesis" },
+  "http-addr": { type: "string", default: "127.0.0.1", help: "JSON-RPC listen address (HTTP and WebSocket)" },
+  "http-port": { type: "int", default: 8545, help: "JSON-RPC port (HTTP and WebSocket on the same port)" },
+  "mini-block-ms": { type: "int", default: 10, help: "mini-block interval in milliseconds" },
+  "block-ms": { type: "int", default: 1000, help: "EVM block interval in milliseconds" },
+  "block-gas-limit": { type: "bigint", default: 1_000_000_000n, help: "gas limit of each EVM block (dev genesis only; a genesis file sets its own)" },
+  coinbase: { type: "string", default: "0x0000000000000000000000000000000000000000", help: "address that receives priority fees" },
+  "max-txs-per-mini-block": { type: "int", default: 2000, help: "upper bound of transactions executed per mini-block" },
+  "receipt-timeout-ms": { type: "int", default: 2000, help: "default timeout of eth_sendRawTransactionSync" },
+  "log-level": { type: "string", default: "info", help: "debug, info, warn or error" },
+  "log-format": { type: "string", default: "auto", help: "json, text, or auto (text on a terminal)" },
+} satisfies Record<string, OptionSpec>;

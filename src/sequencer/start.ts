@@ -1,0 +1,107 @@
+// All wiring of a running sequencer in one function: genesis, store, core, pool, intake,
+// sequencer loop and JSON-RPC server. The first failure stops everything.
+import { readFileSync } from "node:fs";
+import { devAccounts } from "../chain/dev-accounts";
+import { devGenesis, type Genesis, type GethGenesis, loadGenesis } from "../chain/genesis";
+import { ConfigError } from "../config/flags";
+import { bytesToHex, hexToBytes } from "../crypto/index";
+import { EvmCore } from "../exec/core";
+import { createLogger, isLogLevel, type Logger } from "../log/logger";
+import { startRpcServer } from "../rpc/index";
+import { openChainStore } from "../state/index";
+import { createSenderRecovery, WorkerPoolRecovery } from "../tx/index";
+import { TxPool } from "../txpool/index";
+import { RecoveryBatcher } from "./intake";
+import { SequencerNode } from "./node";
+import { Sequencer } from "./sequencer";
+
+export const CLIENT_VERSION = `bunseq/v0.1.0/bun-${Bun.version}`;
+
+export interface SequencerOptions {
+  datadir: string;
+  genesis?: string;
+  "http-addr": string;
+  "http-port": number;
+  "mini-block-ms": number;
+  "block-ms": number;
+  "block-gas-limit": bigint;
+  coinbase: string;
+  "max-txs-per-mini-block": number;
+  "receipt-timeout-ms": number;
+  "log-level": string;
+  "log-format": string;
+}
+
+export interface RunningSequencer {
+  url: string;
+  wsUrl: string;
+  genesis: Genesis;
+  sequencer: Sequencer;
+  node: SequencerNode;
+  stop(): Promise<void>;
+}
+
+function readGenesis(opts: SequencerOptions): { genesis: Genesis; dev: boolean } {
+  if (!opts.genesis) return { genesis: loadGenesis(devGenesis(opts["block-gas-limit"])), dev: true };
+  let json: GethGenesis;
+  try {
+    json = JSON.parse(readFileSync(opts.genesis, "utf8"));
+  } catch (err) {
+    throw new ConfigError(`--genesis ${opts.genesis}: ${(err as Error).message}`);
+  }
+  return { genesis: loadGenesis(json), dev: false };
+}
+
+export async function startSequencer(opts: SequencerOptions, log?: Logger): Promise<RunningSequencer> {
+  if (!isLogLevel(opts["log-level"])) throw new ConfigError(`--log-level: expected debug, info, warn or error, got "${opts["log-level"]}"`);
+  log ??= createLogger(opts["log-level"], opts["log-format"] === "auto" ? undefined : opts["log-format"] === "json");
+  if (!/^0x[0-9a-fA-F]{40}$/.test(opts.coinbase)) throw new ConfigError(`--coinbase: expected a 20-byte hex address, got "${opts.coinbase}"`);
+  const { genesis, dev } = readGenesis(opts);
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const c of cleanups.reverse()) await c();
+  };
+  try {
+    const store = await openChainStore(opts.datadir, genesis, log);
+    cleanups.push(() => store.close());
+    log.info("chain opened", { datadir: opts.datadir, chainId: genesis.chainId.toString(), genesis: bytesToHex(genesis.hash), head: store.head().header.number.toString() });
+
+    log.info("loading the execution core and the KZG trusted setup (about 10 s)");
+    const core = await EvmCore.load("wasm");
+    const pool = new TxPool(store.state, { chainId: genesis.chainId, blockGasLimit: genesis.header.gasLimit });
+    const sync = createSenderRecovery();
+    const workers = await WorkerPoolRecovery.create({ workers: 1 }).catch(() => null);
+    if (workers) cleanups.push(() => workers.close());
+    log.info("sender recovery", { backend: sync.name, workers: workers?.name ?? "none" });
+
+    const sequencer = new Sequencer(
+      store,
+      core,
+      pool,
+      new RecoveryBatcher(sync, workers),
+      genesis.common,
+      {
+        miniBlockMs: opts["mini-block-ms"],
+        blockMs: opts["block-ms"],
+        blockGasLimit: genesis.header.gasLimit,
+        coinbase: hexToBytes(opts.coinbase),
+        maxTxsPerMiniBlock: opts["max-txs-per-mini-block"],
+      },
+      log.child({ component: "sequencer" }),
+    );
+    const node = new SequencerNode(sequencer, CLIENT_VERSION);
+    const rpc = startRpcServer({ api: node, host: opts["http-addr"], port: opts["http-port"], receiptTimeoutMs: opts["receipt-timeout-ms"], log: log.child({ component: "rpc" }) });
+    cleanups.push(() => rpc.stop());
+    sequencer.start();
+    cleanups.push(() => sequencer.stop());
+    if (dev) {
+      const lines = devAccounts(10).map((a, i) => `(${i}) ${bytesToHex(a.address)}  key ${bytesToHex(a.privateKey)}`);
+      console.log(`\nDev accounts (10,000 ETH each, mnemonic "test test ... junk"):\n${lines.join("\n")}\n`);
+    }
+    log.info("JSON-RPC listening", { http: rpc.url, ws: rpc.wsUrl });
+    return { url: rpc.url, wsUrl: rpc.wsUrl, genesis, sequencer, node, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
