@@ -23,8 +23,8 @@ if (!existsSync(new URL("../native/libevm.so", import.meta.url).pathname)) {
   log("building native/libevm.so ...");
   Bun.spawnSync(["bash", new URL("../native/build.sh", import.meta.url).pathname], { stdio: ["ignore", "inherit", "inherit"] });
 }
-const wasm = await EvmCore.load("wasm", undefined, { pointEvaluation: false });
-const native = await EvmCore.load("native", undefined, { pointEvaluation: false });
+const wasm = await EvmCore.load("wasm");
+const native = await EvmCore.load("native");
 
 function intrinsic(tx: TxInput): bigint {
   let g = 21000n;

@@ -26,11 +26,6 @@ interface CoreExports {
   outputBuffer(): number;
 }
 
-export interface LoadOptions {
-  /** Load the KZG setup for the 0x0a precompile (default true). */
-  pointEvaluation?: boolean;
-}
-
 export class CoreError extends Error {
   override name = "CoreError";
 }
@@ -104,9 +99,8 @@ export class EvmCore {
   }
 
   /** One instance per caller (each worker loads its own); `module` lets workers share compilation. */
-  static async load(backend: Backend = "wasm", module?: WebAssembly.Module, opts: LoadOptions = {}): Promise<EvmCore> {
-    // The KZG trusted setup takes seconds to load; callers that never run 0x0a may skip it.
-    if (opts.pointEvaluation ?? true) await initPrecompiles();
+  static async load(backend: Backend = "wasm", module?: WebAssembly.Module): Promise<EvmCore> {
+    await initPrecompiles();
     const core = new EvmCore(backend);
     if (backend === "wasm") await core.initWasm(module ?? (await compileWasm()));
     else core.initNative();

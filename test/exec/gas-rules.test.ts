@@ -6,7 +6,7 @@ import { block, call, CONTRACT, world } from "./helpers";
 
 let core: EvmCore;
 beforeAll(async () => {
-  core = await EvmCore.load("wasm", undefined, { pointEvaluation: false });
+  core = await EvmCore.load("wasm");
 });
 
 /** Gas the code needs in total (intrinsic 21000 included), checked at N and N-1. */

@@ -6,7 +6,7 @@ import { block, call, COINBASE, CONTRACT, SENDER, world } from "./helpers";
 
 let core: EvmCore;
 beforeAll(async () => {
-  core = await EvmCore.load("wasm", undefined, { pointEvaluation: false });
+  core = await EvmCore.load("wasm");
 });
 
 describe("invalid transactions are rejected with a reason and change nothing", () => {

@@ -30,7 +30,7 @@ for (const backend of ["wasm", "native"] as Backend[]) {
     beforeAll(async () => {
       if (backend === "native" && !existsSync(libevm)) Bun.spawnSync(["bash", "native/build.sh"]);
       core = await EvmCore.load(backend);
-    }, 120_000); // loading the KZG trusted setup takes ~10 s here
+    });
     const folders = [...new Set(all.map((f) => f.slice(root.length + 1).split("/").slice(0, -1).join("/")))];
     for (const folder of folders) {
       test(folder, async () => {

@@ -6,7 +6,7 @@
  *
  *   0x01 ECRECOVER   0x06 ECADD   0x07 ECMUL   0x08 ECPAIRING   0x0a KZG point evaluation
  *
- * `await initPrecompiles()` once (it loads the KZG trusted setup) before the first call.
+ * Everything is synchronous and load-free; `initPrecompiles()` only pre-warms the KZG verifier.
  */
 import { ecAdd, ecMul, ecPairing } from './bn254.ts';
 import { ecrecover } from './ecrecover.ts';
@@ -14,12 +14,14 @@ import { initPointEvaluation, pointEvaluation } from './point-evaluation.ts';
 
 export { ecrecover } from './ecrecover.ts';
 export { ecAdd, ecMul, ecPairing } from './bn254.ts';
-export { pointEvaluation, loadedKzg, BLS_MODULUS, FIELD_ELEMENTS_PER_BLOB } from './point-evaluation.ts';
-export type { KZG } from './point-evaluation.ts';
+export { pointEvaluation, verifyKzgProof, BLS_MODULUS, FIELD_ELEMENTS_PER_BLOB } from './point-evaluation.ts';
 
-/** Must be awaited once before `runHostPrecompile` (idempotent). */
+/**
+ * Optional warm-up (decodes the KZG setup point [τ]G2 and precomputes its pairing lines, a few ms);
+ * `runHostPrecompile` works without it. Kept async and idempotent for existing callers.
+ */
 export async function initPrecompiles(): Promise<void> {
-  await initPointEvaluation();
+  initPointEvaluation();
 }
 
 /** Addresses served by `runHostPrecompile`. */
