@@ -20,10 +20,3 @@ export class TxDroppedError extends SequencerError {
 export class ReceiptTimeoutError extends SequencerError {
   override name = "ReceiptTimeoutError";
 }
-
-export class ExecutionRevertedError extends SequencerError {
-  override name = "ExecutionRevertedError";
-  constructor(readonly revertData: Uint8Array, reason?: string) {
-    super(reason ? `execution reverted: ${reason}` : "execution reverted", 3, revertData);
-  }
-}

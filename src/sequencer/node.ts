@@ -15,8 +15,8 @@ import type {
   TxLocation,
   Unsubscribe,
 } from "../rpc/node-api";
-import { ExecutionRevertedError, SequencerError } from "./errors";
-import { decodeRevertReason } from "./revert-reason";
+import { ExecutionRevertedError } from "../rpc/rpc-errors";
+import { SequencerError } from "./errors";
 import type { Sequencer } from "./sequencer";
 
 const ZERO_HASH = new Uint8Array(32);
@@ -106,7 +106,7 @@ export class SequencerNode implements NodeApi {
   call(req: CallRequest, tag: BlockTag): Uint8Array {
     this.checkStateTag(tag);
     const r = this.run(req, req.gas ?? this.callGasCap);
-    if (r.status === ExecStatus.Revert) throw new ExecutionRevertedError(r.returnData, decodeRevertReason(r.returnData));
+    if (r.status === ExecStatus.Revert) throw new ExecutionRevertedError(r.returnData);
     if (r.status === ExecStatus.Failure) throw new SequencerError("execution failed: out of gas or invalid operation");
     return r.returnData;
   }
@@ -116,7 +116,7 @@ export class SequencerNode implements NodeApi {
     this.checkStateTag(tag);
     const cap = req.gas ?? this.callGasCap;
     const first = this.run(req, cap);
-    if (first.status === ExecStatus.Revert) throw new ExecutionRevertedError(first.returnData, decodeRevertReason(first.returnData));
+    if (first.status === ExecStatus.Revert) throw new ExecutionRevertedError(first.returnData);
     if (first.status !== ExecStatus.Success) throw new SequencerError(`gas required exceeds allowance (${cap})`);
     let lo = first.gasUsed - 1n;
     let hi = cap;

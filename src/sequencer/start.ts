@@ -66,7 +66,6 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
     cleanups.push(() => store.close());
     log.info("chain opened", { datadir: opts.datadir, chainId: genesis.chainId.toString(), genesis: bytesToHex(genesis.hash), head: store.head().header.number.toString() });
 
-    log.info("loading the execution core and the KZG trusted setup (about 10 s)");
     const core = await EvmCore.load("wasm");
     const pool = new TxPool(store.state, { chainId: genesis.chainId, blockGasLimit: genesis.header.gasLimit });
     const sync = createSenderRecovery();

@@ -1,0 +1,32 @@
+// Lookups of mined transactions and their receipts.
+import type { MethodContext } from "../method-context";
+import { formatReceipt, type RpcReceipt } from "../format/format-receipt";
+import { formatTransaction, type RpcTransaction } from "../format/format-transaction";
+import { decodeHash } from "../params/decode-data";
+import { ParamList } from "../params/param-list";
+
+/** eth_getTransactionByHash: [hash] → the transaction with its position, or null if unknown. */
+export function ethGetTransactionByHash(params: readonly unknown[], ctx: MethodContext): RpcTransaction | null {
+  const args = new ParamList(params, 1);
+  const hash = args.required(0, "transaction hash", decodeHash);
+  const found = ctx.api.getTransactionByHash(hash);
+  if (found === null) return null;
+  // TxLocation carries no base fee, so EIP-1559's effective gasPrice comes from the receipt.
+  const effective = found.tx.type === 2 ? ctx.api.getTransactionReceipt(hash)?.effectiveGasPrice : undefined;
+  const formatted = formatTransaction(found.tx, {
+    blockHash: found.blockHash,
+    blockNumber: found.blockNumber,
+    index: found.index,
+    baseFeePerGas: null,
+  });
+  if (effective !== undefined) formatted.gasPrice = `0x${effective.toString(16)}`;
+  return formatted;
+}
+
+/** eth_getTransactionReceipt: [hash] → the receipt, or null while not yet mined. */
+export function ethGetTransactionReceipt(params: readonly unknown[], ctx: MethodContext): RpcReceipt | null {
+  const args = new ParamList(params, 1);
+  const hash = args.required(0, "transaction hash", decodeHash);
+  const receipt = ctx.api.getTransactionReceipt(hash);
+  return receipt === null ? null : formatReceipt(receipt);
+}
