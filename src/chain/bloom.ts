@@ -24,3 +24,17 @@ export function logsBloom(logs: Iterable<Log>, into = new Uint8Array(BLOOM_BYTES
 export function orBloom(dst: Uint8Array, src: Uint8Array): void {
   for (let i = 0; i < BLOOM_BYTES; i++) dst[i]! |= src[i]!;
 }
+
+function bloomHas(bloom: Uint8Array, item: Uint8Array): boolean {
+  const probe = new Uint8Array(BLOOM_BYTES);
+  addToBloom(probe, item);
+  for (let i = 0; i < BLOOM_BYTES; i++) if ((probe[i]! & bloom[i]!) !== probe[i]) return false;
+  return true;
+}
+
+/** Whether a block with this bloom may hold logs matching the address and topic filter. */
+export function bloomMatches(bloom: Uint8Array, f: { address?: Uint8Array[]; topics?: (Uint8Array[] | null)[] }): boolean {
+  if (f.address?.length && !f.address.some((a) => bloomHas(bloom, a))) return false;
+  for (const want of f.topics ?? []) if (want?.length && !want.some((t) => bloomHas(bloom, t))) return false;
+  return true;
+}

@@ -76,8 +76,6 @@ export interface Block {
   header: Header;
   hash: Uint8Array;
   transactions: IncludedTx[];
-  /** Mini-blocks this block grouped, by sequence number. */
-  miniBlocks: { first: bigint; last: bigint };
 }
 
 /** The unit the sequencer commits every --mini-block-ms: executed transactions and receipts. */

@@ -28,8 +28,6 @@ export class BlockBuilder {
   /** Transaction hash (hex) → index, for lookups of not-yet-sealed transactions. */
   readonly indexByHash = new Map<string, number>();
   gasUsed = 0n;
-  firstMiniBlock: bigint | null = null;
-  lastMiniBlock: bigint | null = null;
   private logCount = 0;
   private readonly bloom = new Uint8Array(BLOOM_BYTES);
 
@@ -131,13 +129,7 @@ export class BlockBuilder {
 
   seal(stateRoot: Uint8Array): Block {
     const header = this.header(stateRoot);
-    const first = this.firstMiniBlock ?? 0n;
-    return {
-      header,
-      hash: headerHash(header),
-      transactions: this.transactions,
-      miniBlocks: { first, last: this.lastMiniBlock ?? first - 1n },
-    };
+    return { header, hash: headerHash(header), transactions: this.transactions };
   }
 }
 

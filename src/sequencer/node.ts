@@ -210,7 +210,7 @@ export class SequencerNode implements NodeApi {
   /** The block being built, as a block: zero state root and hash until sealed. */
   private pendingBlock(): Block {
     const b = this.seq.building;
-    return { header: b.header(ZERO_HASH), hash: ZERO_HASH, transactions: b.transactions, miniBlocks: { first: b.firstMiniBlock ?? 0n, last: b.lastMiniBlock ?? -1n } };
+    return { header: b.header(ZERO_HASH), hash: ZERO_HASH, transactions: b.transactions };
   }
 
   getBlock(tag: BlockTag): Block | null {

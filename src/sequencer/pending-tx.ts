@@ -57,13 +57,12 @@ export function coreInput(p: PendingTx): TxInput {
   };
 }
 
-export function includedTx(p: PendingTx): IncludedTx {
-  const t = p.signed;
+export function includedTx(t: SignedTx, from: Uint8Array): IncludedTx {
   const v = t.type !== 0 ? BigInt(t.yParity) : t.chainId === null ? 27n + BigInt(t.yParity) : t.chainId * 2n + 35n + BigInt(t.yParity);
   return {
     raw: t.raw,
     hash: t.hash,
-    from: p.sender,
+    from,
     type: t.type,
     chainId: t.chainId,
     nonce: t.nonce,

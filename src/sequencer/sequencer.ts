@@ -69,8 +69,6 @@ export class Sequencer {
     this.building = new BlockBuilder(head.header, head.hash, this.params(), common, nowSeconds());
     // Resume the block that was being built: its mini-blocks are durable, its state applied.
     for (const mini of store.unsealedMiniBlocks()) {
-      this.building.firstMiniBlock ??= mini.seq;
-      this.building.lastMiniBlock = mini.seq;
       mini.transactions.forEach((tx, i) => this.building.restore(tx, mini.receipts[i]!));
       this.miniIndex = mini.index + 1;
     }
@@ -198,7 +196,7 @@ export class Sequencer {
       }
       this.store.state.apply(result.accounts);
       for (const c of result.accounts) changes.push(c);
-      const tx = includedTx(p);
+      const tx = includedTx(p.signed, p.sender);
       mini.transactions.push(tx);
       mini.receipts.push(b.add(tx, result));
       this.pool.onCommitted(p.sender, p.nonce + 1n);
@@ -208,8 +206,6 @@ export class Sequencer {
     if (mini.transactions.length === 0) return null;
     await this.store.commitMiniBlock(mini, changes);
     this.times.commitNs += Bun.nanoseconds() - t1;
-    b.firstMiniBlock ??= mini.seq;
-    b.lastMiniBlock = mini.seq;
     this.miniIndex++;
     mini.receipts.forEach((r) => this.resolveWaiters(r));
     for (const l of this.listeners) l.miniBlock(mini);

@@ -8,10 +8,10 @@ import { bytesToHex, hexToBytes } from "../crypto/index";
 import { EvmCore } from "../exec/core";
 import { createLogger, isLogLevel, type Logger } from "../log/logger";
 import { startRpcServer } from "../rpc/index";
-import { openChainStore } from "../state/index";
 import { createSenderRecovery, WorkerPoolRecovery } from "../tx/index";
 import { TxPool } from "../txpool/index";
 import { RecoveryBatcher } from "./intake";
+import { LmdbSequencerStore } from "./lmdb-store";
 import { SequencerNode } from "./node";
 import { Sequencer } from "./sequencer";
 
@@ -62,7 +62,7 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
     for (const c of cleanups.reverse()) await c();
   };
   try {
-    const store = await openChainStore(opts.datadir, genesis, log);
+    const store = await LmdbSequencerStore.open(opts.datadir, genesis, log);
     cleanups.push(() => store.close());
     log.info("chain opened", { datadir: opts.datadir, chainId: genesis.chainId.toString(), genesis: bytesToHex(genesis.hash), head: store.head().header.number.toString() });
 

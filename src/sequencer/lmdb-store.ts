@@ -1,0 +1,186 @@
+// SequencerStore on the LMDB ChainStore (src/state): genesis initialisation, atomic mini-block
+// commits with their state diffs, sealed blocks with receipts and the transaction index.
+import type { AccountChange } from "../exec/abi";
+import type { Genesis } from "../chain/genesis";
+import { logsBloom } from "../chain/bloom";
+import { decodeBodyEntry, decodeMiniBlock, decodeReceipt, encodeBodyEntry, encodeMiniBlock, encodeReceipt } from "../chain/codec";
+import { decodeHeader, encodeHeader, headerHash } from "../chain/header";
+import type { Block, Header, IncludedTx, MiniBlock, Receipt } from "../chain/types";
+import { bytesEqual, bytesToHex, keccak256 } from "../crypto/index";
+import type { Logger } from "../log/logger";
+import { ChainStore, type StateDb } from "../state/index";
+import { EMPTY_CODE_HASH } from "../trie/index";
+import { decodeSignedTx } from "../tx/index";
+import { includedTx } from "./pending-tx";
+import type { SequencerStore, StateView } from "./store";
+
+const BLOCK_CACHE = 64;
+
+class StateDbView implements StateView {
+  constructor(private readonly db: StateDb) {}
+  account(a: Uint8Array) {
+    return this.db.account(a);
+  }
+  storage(a: Uint8Array, k: Uint8Array, out: Uint8Array) {
+    this.db.storage(a, k, out);
+  }
+  blockHash(n: bigint) {
+    return this.db.blockHash(n);
+  }
+  apply(changes: AccountChange[]) {
+    this.db.apply(changes);
+  }
+  nonce(a: Uint8Array) {
+    return this.db.accountRecord(a)?.nonce ?? 0n;
+  }
+  balance(a: Uint8Array) {
+    return this.db.accountRecord(a)?.balance ?? 0n;
+  }
+  code(a: Uint8Array) {
+    const rec = this.db.accountRecord(a);
+    return rec ? this.db.code(rec.codeHash) : new Uint8Array(0);
+  }
+  storageAt(a: Uint8Array, slot: Uint8Array) {
+    const out = new Uint8Array(32);
+    this.db.storage(a, slot, out);
+    return out;
+  }
+}
+
+export const txFromBody = (from: Uint8Array, raw: Uint8Array): IncludedTx => includedTx(decodeSignedTx(raw), from.slice());
+
+export class LmdbSequencerStore implements SequencerStore {
+  readonly state: StateView;
+  private headBlock: { header: Header; hash: Uint8Array };
+  private nextSeq: bigint;
+  private readonly blocks = new Map<bigint, Block>();
+  private readonly receiptCache = new Map<bigint, Receipt[]>();
+
+  private constructor(private readonly store: ChainStore) {
+    this.state = new StateDbView(store.state);
+    const head = store.chain.getHeadBlock()!;
+    const header = decodeHeader(store.chain.getHeader(head)!);
+    this.headBlock = { header, hash: headerHash(header) };
+    const mini = store.chain.getHeadMiniBlock();
+    this.nextSeq = mini === undefined ? 0n : mini + 1n;
+  }
+
+  /** Opens `<datadir>/chain`, writing the genesis block on first use; refuses another genesis. */
+  static async open(datadir: string, genesis: Genesis, log: Logger): Promise<LmdbSequencerStore> {
+    const store = ChainStore.open(datadir, { genesisHash: genesis.hash });
+    if (store.chain.getHeadBlock() === undefined) {
+      store.state.apply(
+        genesis.accounts.map((a) => ({
+          address: a.address,
+          deleted: false,
+          nonce: a.nonce,
+          balance: a.balance,
+          codeHash: a.code.length ? keccak256(a.code) : EMPTY_CODE_HASH,
+          code: a.code.length ? a.code : null,
+          storage: a.storage,
+        })),
+      );
+      const root = await store.commit((batch) => {
+        store.chain.putHeader(batch, 0n, encodeHeader(genesis.header));
+        store.chain.putBody(batch, 0n, []);
+        store.chain.putReceipts(batch, 0n, []);
+        store.chain.setHeadBlock(batch, 0n);
+        store.chain.setGenesisHash(batch, genesis.hash);
+      });
+      if (!bytesEqual(root, genesis.header.stateRoot))
+        throw new Error(`genesis state root ${bytesToHex(root)} differs from the header's ${bytesToHex(genesis.header.stateRoot)}`);
+      log.info("initialised datadir with genesis", { hash: bytesToHex(genesis.hash), accounts: genesis.accounts.length });
+    }
+    return new LmdbSequencerStore(store);
+  }
+
+  head() {
+    return this.headBlock;
+  }
+
+  nextMiniBlockSeq(): bigint {
+    return this.nextSeq;
+  }
+
+  unsealedMiniBlocks(): MiniBlock[] {
+    const out: MiniBlock[] = [];
+    for (let seq = this.nextSeq - 1n; seq >= 0n; seq--) {
+      const entry = this.store.chain.getMiniBlock(seq);
+      if (!entry) break;
+      const { mini } = decodeMiniBlock(entry, txFromBody, logsBloom);
+      if (mini.blockNumber <= this.headBlock.header.number) break;
+      out.unshift(mini);
+    }
+    return out;
+  }
+
+  async commitMiniBlock(mini: MiniBlock, changes: AccountChange[]): Promise<void> {
+    this.nextSeq = mini.seq + 1n;
+    await this.store.commit((batch) => {
+      this.store.chain.putMiniBlock(batch, mini.seq, encodeMiniBlock(mini, changes));
+      this.store.chain.setHeadMiniBlock(batch, mini.seq);
+    });
+  }
+
+  stateRoot(): Uint8Array {
+    return this.store.state.computeStateRoot();
+  }
+
+  async sealBlock(block: Block, receipts: Receipt[]): Promise<void> {
+    const n = block.header.number;
+    await this.store.commit((batch) => {
+      this.store.chain.putHeader(batch, n, encodeHeader(block.header));
+      this.store.chain.putBody(batch, n, block.transactions.map((t) => encodeBodyEntry(t.from, t.raw)));
+      this.store.chain.putReceipts(batch, n, receipts.map(encodeReceipt));
+      block.transactions.forEach((t, i) => this.store.chain.putTxLocation(batch, t.hash, n, i));
+      this.store.chain.setHeadBlock(batch, n);
+    });
+    this.headBlock = { header: block.header, hash: block.hash };
+    this.remember(this.blocks, n, block);
+    this.remember(this.receiptCache, n, receipts);
+  }
+
+  private remember<T>(cache: Map<bigint, T>, n: bigint, v: T): void {
+    cache.set(n, v);
+    if (cache.size > BLOCK_CACHE) cache.delete(cache.keys().next().value!);
+  }
+
+  blockByNumber(n: bigint): Block | null {
+    const cached = this.blocks.get(n);
+    if (cached) return cached;
+    const rlp = this.store.chain.getHeader(n);
+    if (!rlp) return null;
+    const header = decodeHeader(rlp);
+    const body = this.store.chain.getBody(n) ?? [];
+    const block = {
+      header,
+      hash: headerHash(header),
+      transactions: body.map((e) => {
+        const { from, raw } = decodeBodyEntry(e);
+        return txFromBody(from, raw);
+      }),
+    };
+    this.remember(this.blocks, n, block);
+    return block;
+  }
+
+  blockNumberByHash(hash: Uint8Array): bigint | null {
+    return this.store.chain.getBlockNumber(hash) ?? null;
+  }
+
+  receipts(n: bigint): Receipt[] {
+    const cached = this.receiptCache.get(n);
+    if (cached) return cached;
+    const r = (this.store.chain.getReceipts(n) ?? []).map((b) => decodeReceipt(b, logsBloom));
+    this.remember(this.receiptCache, n, r);
+    return r;
+  }
+
+  txLocation(hash: Uint8Array) {
+    return this.store.chain.getTxLocation(hash) ?? null;
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
