@@ -1,7 +1,7 @@
 // TypeScript mirror of wasm/include/evm_abi.h: the only place that knows the byte layouts of
 // the execution core's input and output buffers. Keep the two files in step (EVM_ABI_VERSION).
 
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 export const BLOCK_ENV_SIZE = 216;
 export const ACCOUNT_RECORD_SIZE = 80;
 export const FLAG_NO_VALIDATION = 1;

@@ -24,6 +24,8 @@ interface CoreExports {
   inputBuffer(size: number): number;
   execute(len: number): number;
   outputBuffer(): number;
+  scratchBuffer(size: number): number;
+  keccak256(data: number, len: number, out: number): void;
 }
 
 export class CoreError extends Error {
@@ -98,6 +100,14 @@ export class EvmCore {
     }
   }
 
+  /** keccak256 computed by the core (used as the trie's hash through setKeccakImpl). */
+  keccak256(data: Uint8Array): Uint8Array {
+    const ptr = this.exports.scratchBuffer(data.length + 32);
+    this.view(ptr, data.length).set(data);
+    this.exports.keccak256(ptr, data.length, ptr + data.length);
+    return this.view(ptr + data.length, 32).slice();
+  }
+
   /** One instance per caller (each worker loads its own); `module` lets workers share compilation. */
   static async load(backend: Backend = "wasm", module?: WebAssembly.Module): Promise<EvmCore> {
     await initPrecompiles();
@@ -124,7 +134,13 @@ export class EvmCore {
     ex._initialize();
     checkVersion(ex.evm_abi_version());
     this.view = view;
-    this.exports = { inputBuffer: ex.evm_input_buffer, execute: ex.evm_execute, outputBuffer: ex.evm_output_buffer };
+    this.exports = {
+      inputBuffer: ex.evm_input_buffer,
+      execute: ex.evm_execute,
+      outputBuffer: ex.evm_output_buffer,
+      scratchBuffer: ex.evm_scratch_buffer,
+      keccak256: ex.evm_keccak256,
+    };
   }
 
   private initNative(): void {
@@ -138,6 +154,8 @@ export class EvmCore {
         evm_execute: { args: [T.u32], returns: T.u32 },
         evm_output_buffer: { args: [], returns: T.ptr },
         evm_set_host: { args: [T.ptr, T.ptr, T.ptr, T.ptr, T.ptr], returns: T.void },
+        evm_scratch_buffer: { args: [T.u32], returns: T.ptr },
+        evm_keccak256: { args: [T.ptr, T.u32, T.ptr], returns: T.void },
       });
     } catch (err) {
       throw new CoreError(`cannot load ${path}: build it with 'npx bun run build:native' (${err})`);
@@ -160,6 +178,8 @@ export class EvmCore {
       inputBuffer: (n) => Number(s.evm_input_buffer(n)),
       execute: (n) => s.evm_execute(n),
       outputBuffer: () => Number(s.evm_output_buffer()),
+      scratchBuffer: (n) => Number(s.evm_scratch_buffer(n)),
+      keccak256: (d, n, o) => s.evm_keccak256(d as any, n, o as any),
     };
   }
 }

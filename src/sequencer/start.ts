@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { devAccounts } from "../chain/dev-accounts";
 import { devGenesis, type Genesis, type GethGenesis, loadGenesis } from "../chain/genesis";
 import { ConfigError } from "../config/flags";
-import { bytesToHex, hexToBytes } from "../crypto/index";
+import { bytesToHex, hexToBytes, setKeccakImpl } from "../crypto/index";
 import { EvmCore } from "../exec/core";
 import { createLogger, isLogLevel, type Logger } from "../log/logger";
 import { startRpcServer } from "../rpc/index";
@@ -67,6 +67,7 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
     log.info("chain opened", { datadir: opts.datadir, chainId: genesis.chainId.toString(), genesis: bytesToHex(genesis.hash), head: store.head().header.number.toString() });
 
     const core = await EvmCore.load("wasm");
+    setKeccakImpl((data) => core.keccak256(data)); // the trie hashes through the core: ~5x faster
     const pool = new TxPool(store.state, { chainId: genesis.chainId, blockGasLimit: genesis.header.gasLimit });
     const sync = createSenderRecovery();
     const workers = await WorkerPoolRecovery.create({ workers: 1 }).catch(() => null);

@@ -12,7 +12,7 @@
 #pragma once
 #include <stdint.h>
 
-#define EVM_ABI_VERSION 1u
+#define EVM_ABI_VERSION 2u
 
 // ---- Input: written by the host at evm_input_buffer(), evm_execute(len) reads it. ----
 // Block environment (fixed, 216 bytes):
@@ -74,6 +74,10 @@ enum evm_account_flags {
   EVM_ACCOUNT_DELETED = 1,       // the account no longer exists (EIP-6780 or EIP-161)
   EVM_ACCOUNT_CODE_CHANGED = 2,  // code_len bytes of new code follow
 };
+
+// ---- Utilities ----
+// evm_scratch_buffer(size) -> pointer to at least size bytes (separate from the input buffer);
+// evm_keccak256(data, len, out) hashes data into the 32 bytes at out.
 
 // ---- Host functions: the core calls these for data it has not seen in this transaction. ----
 // host_account: write u64 nonce | [32] balance | [32] code_hash | u32 code_size | u32 flags

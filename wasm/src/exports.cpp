@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "../include/evm_abi.h"
+#include "crypto/keccak.hpp"
 #include "transaction.hpp"
 
 #if defined(__wasm__)
@@ -19,6 +20,7 @@ namespace {
 evm::CodeCache g_codes;
 std::vector<uint8_t> g_input;
 evm::ByteWriter g_output;
+std::vector<uint8_t> g_scratch;
 }  // namespace
 
 EVM_EXPORT(evm_abi_version) uint32_t evm_abi_version() { return EVM_ABI_VERSION; }
@@ -35,6 +37,18 @@ EVM_EXPORT(evm_execute) uint32_t evm_execute(uint32_t len) {
 }
 
 EVM_EXPORT(evm_output_buffer) const uint8_t* evm_output_buffer() { return g_output.bytes().data(); }
+
+// A buffer for utility calls (hashing) that must not disturb a transaction's input.
+EVM_EXPORT(evm_scratch_buffer) uint8_t* evm_scratch_buffer(uint32_t size) {
+  if (g_scratch.size() < size) g_scratch.resize(size);
+  return g_scratch.data();
+}
+
+// keccak256 of data[0..len) into out: the host's trie hashes through the core, several times
+// faster than hashing in JavaScript.
+EVM_EXPORT(evm_keccak256) void evm_keccak256(const uint8_t* data, uint32_t len, uint8_t* out) {
+  evm::crypto::keccak256(data, len, out);
+}
 
 #if !defined(__wasm__)
 EVM_EXPORT(evm_set_host)
