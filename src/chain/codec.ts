@@ -64,29 +64,41 @@ function changeFromRow(r: ChangeRow): AccountChange {
   return { address: r[0], deleted: r[1] === 1, nonce: unbig(r[2]), balance: unbig(r[3]), codeHash: r[4], code: r[5].length ? r[5] : null, storage: r[6] };
 }
 
-/** A mini-block log entry: the mini-block, its senders' raw transactions and its state diff. */
-export interface MiniBlockEntry {
-  mini: MiniBlock;
-  changes: AccountChange[];
-}
+/**
+ * The log is the chain's single ordered history (and what replicas stream): each entry is either
+ * a mini-block (transactions, receipts and the state diff it produced) or the seal of an EVM
+ * block (its header), in the order they happened.
+ */
+export type LogEntry =
+  | { kind: "mini"; mini: MiniBlock; changes: AccountChange[] }
+  | { kind: "seal"; seq: bigint; header: Uint8Array /* RLP */ };
+
+const MINI = 0, SEAL = 1;
 
 export function encodeMiniBlock(mini: MiniBlock, changes: AccountChange[]): Uint8Array {
   return packr.pack([
-    big(mini.seq), big(mini.blockNumber), mini.index, mini.timestamp,
+    MINI, big(mini.seq), big(mini.blockNumber), mini.index, mini.timestamp,
     mini.transactions.map((t) => [t.from, t.raw]),
     mini.receipts.map(receiptRow),
     changes.map(changeRow),
   ]);
 }
 
+export function encodeSeal(seq: bigint, headerRlp: Uint8Array): Uint8Array {
+  return packr.pack([SEAL, big(seq), headerRlp]);
+}
+
 /** Decodes a log entry; `txFrom` rebuilds each transaction from its sender and raw bytes. */
-export function decodeMiniBlock(
+export function decodeLogEntry(
   bytes: Uint8Array,
   txFrom: (from: Uint8Array, raw: Uint8Array) => MiniBlock["transactions"][number],
   bloomOf: (logs: Log[]) => Uint8Array,
-): MiniBlockEntry {
-  const [seq, blockNumber, index, timestamp, txs, receipts, changes] = packr.unpack(bytes);
+): LogEntry {
+  const row = packr.unpack(bytes);
+  if (row[0] === SEAL) return { kind: "seal", seq: unbig(row[1]), header: row[2] };
+  const [, seq, blockNumber, index, timestamp, txs, receipts, changes] = row;
   return {
+    kind: "mini",
     mini: {
       seq: unbig(seq), blockNumber: unbig(blockNumber), index, timestamp,
       transactions: (txs as [Uint8Array, Uint8Array][]).map(([from, raw]) => txFrom(from, raw)),

@@ -3,7 +3,7 @@
 import type { AccountChange } from "../exec/abi";
 import type { Genesis } from "../chain/genesis";
 import { logsBloom } from "../chain/bloom";
-import { decodeBodyEntry, decodeMiniBlock, decodeReceipt, encodeBodyEntry, encodeMiniBlock, encodeReceipt } from "../chain/codec";
+import { decodeBodyEntry, decodeLogEntry, decodeReceipt, encodeBodyEntry, encodeMiniBlock, encodeReceipt, encodeSeal } from "../chain/codec";
 import { decodeHeader, encodeHeader, headerHash } from "../chain/header";
 import type { Block, Header, IncludedTx, MiniBlock, Receipt } from "../chain/types";
 import { bytesEqual, bytesToHex, keccak256 } from "../crypto/index";
@@ -105,11 +105,11 @@ export class LmdbSequencerStore implements SequencerStore {
   unsealedMiniBlocks(): MiniBlock[] {
     const out: MiniBlock[] = [];
     for (let seq = this.nextSeq - 1n; seq >= 0n; seq--) {
-      const entry = this.store.chain.getMiniBlock(seq);
-      if (!entry) break;
-      const { mini } = decodeMiniBlock(entry, txFromBody, logsBloom);
-      if (mini.blockNumber <= this.headBlock.header.number) break;
-      out.unshift(mini);
+      const bytes = this.store.chain.getMiniBlock(seq);
+      if (!bytes) break;
+      const entry = decodeLogEntry(bytes, txFromBody, logsBloom);
+      if (entry.kind === "seal") break; // everything before it belongs to sealed blocks
+      out.unshift(entry.mini);
     }
     return out;
   }
@@ -128,8 +128,12 @@ export class LmdbSequencerStore implements SequencerStore {
 
   async sealBlock(block: Block, receipts: Receipt[]): Promise<void> {
     const n = block.header.number;
+    const seq = this.nextSeq++;
+    const rlp = encodeHeader(block.header);
     await this.store.commit((batch) => {
-      this.store.chain.putHeader(batch, n, encodeHeader(block.header));
+      this.store.chain.putMiniBlock(batch, seq, encodeSeal(seq, rlp));
+      this.store.chain.setHeadMiniBlock(batch, seq);
+      this.store.chain.putHeader(batch, n, rlp);
       this.store.chain.putBody(batch, n, block.transactions.map((t) => encodeBodyEntry(t.from, t.raw)));
       this.store.chain.putReceipts(batch, n, receipts.map(encodeReceipt));
       block.transactions.forEach((t, i) => this.store.chain.putTxLocation(batch, t.hash, n, i));
