@@ -1,0 +1,50 @@
+// Keys for LMDB (raw bytes) and for the in-memory overlay's Maps (strings with
+// one char per byte: JS Maps cannot key on byte contents, and this is half the
+// length of hex with no lookup table per byte).
+
+/** A Map key holding exactly the bytes of `b`, one char code (0-255) per byte. */
+export function bytesKey(b: Uint8Array): string {
+  return String.fromCharCode.apply(null, b as unknown as number[]);
+}
+
+/** Inverse of `bytesKey`. */
+export function keyBytes(k: string): Uint8Array {
+  const out = new Uint8Array(k.length);
+  for (let i = 0; i < k.length; i++) out[i] = k.charCodeAt(i);
+  return out;
+}
+
+/** 8-byte big-endian key, so LMDB's byte order is numeric order (ranges over block numbers work). */
+export function u64Key(n: bigint): Uint8Array {
+  if (n < 0n || n >> 64n !== 0n) throw new RangeError(`${n} is not a 64-bit unsigned integer`);
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, n);
+  return out;
+}
+
+/** Reads an 8-byte big-endian unsigned integer at `offset`. */
+export function readU64(b: Uint8Array, offset = 0): bigint {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(offset);
+}
+
+/** `address ‖ slot`: storage rows of one account are contiguous, so dropping an account's storage is one range. */
+export function storageRowKey(address: Uint8Array, slot: Uint8Array): Uint8Array {
+  const out = new Uint8Array(address.length + slot.length);
+  out.set(address, 0);
+  out.set(slot, address.length);
+  return out;
+}
+
+/** True when `key` begins with `prefix`. */
+export function hasPrefix(key: Uint8Array, prefix: Uint8Array): boolean {
+  if (key.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false;
+  return true;
+}
+
+/** View of `word` without its leading zero bytes (empty for zero): the stored and RLP form of a slot value. */
+export function trimLeadingZeros(word: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < word.length && word[i] === 0) i++;
+  return word.subarray(i);
+}
