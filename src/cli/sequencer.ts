@@ -4,6 +4,7 @@ import { ConfigError, parseFlags, usage } from "../config/flags";
 import { SEQUENCER_OPTIONS } from "../sequencer/options";
 import { startSequencer } from "../sequencer/start";
 import { GenesisError } from "../chain/genesis";
+import { StateStoreError } from "../state/index";
 
 let opts;
 try {
@@ -29,7 +30,8 @@ try {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 } catch (err) {
-  const known = err instanceof ConfigError || err instanceof GenesisError || (err as Error).name?.endsWith("Error");
-  console.error(`error: ${known ? (err as Error).message : (err as Error).stack}`);
+  // Input errors get their message alone; anything else is a bug worth a stack trace.
+  const input = err instanceof ConfigError || err instanceof GenesisError || err instanceof StateStoreError;
+  console.error(`error: ${input ? (err as Error).message : (err as Error).stack}`);
   process.exit(1);
 }
