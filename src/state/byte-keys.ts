@@ -7,13 +7,6 @@ export function bytesKey(b: Uint8Array): string {
   return String.fromCharCode.apply(null, b as unknown as number[]);
 }
 
-/** Inverse of `bytesKey`. */
-export function keyBytes(k: string): Uint8Array {
-  const out = new Uint8Array(k.length);
-  for (let i = 0; i < k.length; i++) out[i] = k.charCodeAt(i);
-  return out;
-}
-
 /** 8-byte big-endian key, so LMDB's byte order is numeric order (ranges over block numbers work). */
 export function u64Key(n: bigint): Uint8Array {
   if (n < 0n || n >> 64n !== 0n) throw new RangeError(`${n} is not a 64-bit unsigned integer`);

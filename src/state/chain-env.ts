@@ -23,11 +23,20 @@ export type DatabaseName = (typeof DATABASE_NAMES)[number];
 /** A sub-database with byte keys and byte values. */
 export type BinaryDatabase = Database<Uint8Array, Uint8Array>;
 
+/** Largest key lmdb-js accepts; checked before a commit starts so none is refused half-way through. */
+export const MAX_KEY_BYTES = 1978;
+
 /** The open LMDB environment at `<datadir>/chain` and its databases. */
 export interface ChainEnv {
   readonly datadir: string;
   readonly root: RootDatabase<Uint8Array, Uint8Array>;
   readonly dbs: Readonly<Record<DatabaseName, BinaryDatabase>>;
+  /**
+   * One row whose lmdb-js *version* is the number of state commits on disk.
+   * Each commit's writes are conditional on it (ifVersion), so if one commit
+   * fails, those queued behind it are skipped instead of landing on a hole.
+   */
+  readonly commitCounter: BinaryDatabase;
   /** Write batches handed to LMDB but not yet committed; readers consult them so nothing seems to vanish meanwhile. */
   readonly pending: PendingBatches;
 }
@@ -35,15 +44,16 @@ export interface ChainEnv {
 /**
  * Opens (creating if needed) the chain environment.
  *
- * Durability: lmdb-js's defaults are kept on purpose. Commits run on its write
- * thread with `overlappingSync`: a transaction's promise resolves once it is
- * committed (written to the file through the OS page cache) and the fsync
- * follows in the background (`flushed`). A committed transaction survives kill -9
- * of this process, since the kernel still holds its pages and lmdb-js reopens
- * at the latest committed meta page while the boot id is unchanged; after a
- * power loss it falls back to the latest *flushed* transaction, losing at most
- * the last moments but never integrity. `noSync` would make commits a little
- * cheaper but let a power loss corrupt the whole file, so it stays off.
+ * Durability: lmdb-js's defaults are kept on purpose. Writes are queued to its
+ * write thread; with `overlappingSync` a transaction is committed without
+ * holding the write lock through the fsync, and its promise resolves once it
+ * is committed (in the file, via the OS page cache), while `flushed` resolves
+ * once it is fsynced. A committed transaction survives kill -9 of this
+ * process: the kernel still holds its pages, and lmdb-js reopens at the latest
+ * committed meta page while the boot id is unchanged. After a power loss it
+ * falls back to the latest flushed transaction: the last moments are lost,
+ * integrity is not. `noSync` would make commits a little cheaper but let a
+ * power loss corrupt the whole file, so it stays off.
  */
 export function openChainEnv(datadir: string): ChainEnv {
   const path = join(datadir, "chain");
@@ -59,5 +69,11 @@ export function openChainEnv(datadir: string): ChainEnv {
   for (const name of DATABASE_NAMES) {
     dbs[name] = root.openDB<Uint8Array, Uint8Array>({ name, keyEncoding: "binary", encoding: "binary" });
   }
-  return { datadir, root, dbs, pending: new PendingBatches() };
+  const commitCounter = root.openDB<Uint8Array, Uint8Array>({
+    name: "commitCounter",
+    keyEncoding: "binary",
+    encoding: "binary",
+    useVersions: true,
+  });
+  return { datadir, root, dbs, commitCounter, pending: new PendingBatches() };
 }

@@ -26,17 +26,15 @@ export class ChainStore {
   /** Opens (or creates) `<datadir>/chain`. */
   static open(datadir: string, options: ChainStoreOptions = {}): ChainStore {
     const env = openChainEnv(datadir);
-    const chain = new ChainDb(env);
-    if (options.genesisHash !== undefined) {
-      try {
-        chain.checkGenesis(options.genesisHash);
-      } catch (e) {
-        void env.root.close();
-        throw e;
-      }
+    try {
+      const chain = new ChainDb(env);
+      if (options.genesisHash !== undefined) chain.checkGenesis(options.genesisHash);
+      const state = new StateDb(env, { blockHash: (n) => chain.blockHash(n), ...options });
+      return new ChainStore(env, chain, state);
+    } catch (e) {
+      void env.root.close();
+      throw e;
     }
-    const state = new StateDb(env, { blockHash: (n) => chain.blockHash(n), ...options });
-    return new ChainStore(env, chain, state);
   }
 
   /** StateDb.commit: state plus the rows `extra` adds, in one transaction. */
@@ -53,9 +51,16 @@ export class ChainStore {
     };
   }
 
-  /** Waits for in-flight commits, then closes the environment. */
+  /** Waits for in-flight commits, then closes the environment. Idempotent. */
   async close(): Promise<void> {
-    await this.state.close();
-    await this.env.root.close();
+    if (this.closing === null) {
+      this.closing = (async () => {
+        await this.state.close();
+        await this.env.root.close();
+      })();
+    }
+    return this.closing;
   }
+
+  private closing: Promise<void> | null = null;
 }

@@ -38,6 +38,20 @@ export class StateCommitFailedError extends StateStoreError {
   }
 }
 
+/**
+ * The datadir holds a commit that was only partly written (its in-progress
+ * marker is still set). Only a bug in queuing a commit can cause this; the
+ * state no longer matches its root, so the datadir must be rebuilt.
+ */
+export class IncompleteCommitError extends StateStoreError {
+  constructor(
+    readonly datadir: string,
+    readonly commitNumber: bigint,
+  ) {
+    super(`datadir ${datadir} holds a partly written commit (#${commitNumber}); its state cannot be trusted`);
+  }
+}
+
 /** A record read back from LMDB does not decode; the file is damaged or from an incompatible version. */
 export class CorruptRecordError extends StateStoreError {
   constructor(

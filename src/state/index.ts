@@ -10,6 +10,7 @@ export {
   StateStoreError,
   GenesisMismatchError,
   StateCommitFailedError,
+  IncompleteCommitError,
   CorruptRecordError,
   StoreClosedError,
 } from "./errors";

@@ -26,8 +26,4 @@ export class PendingBatches {
     }
     return undefined;
   }
-
-  get size(): number {
-    return this.batches.length;
-  }
 }

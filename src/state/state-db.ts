@@ -3,11 +3,11 @@ import { bytesEqual } from "../crypto/hex";
 import { encode } from "../rlp/encode";
 import { accountRlp, EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, SecureTrie } from "../trie/index";
 import { decodeAccountRecord, encodeAccountRecord, type AccountRecord } from "./account-record";
-import { bytesKey, hasPrefix, storageRowKey, trimLeadingZeros } from "./byte-keys";
+import { bytesKey, hasPrefix, readU64, storageRowKey, trimLeadingZeros, u64Key } from "./byte-keys";
 import type { ChainEnv } from "./chain-env";
-import { CorruptRecordError, StateCommitFailedError, StoreClosedError } from "./errors";
+import { CorruptRecordError, IncompleteCommitError, StateCommitFailedError, StoreClosedError } from "./errors";
 import { LmdbNodeStore } from "./lmdb-node-store";
-import { META_STATE_ROOT } from "./meta-keys";
+import { COMMIT_COUNTER_KEY, META_COMMIT_IN_PROGRESS, META_STATE_ROOT } from "./meta-keys";
 import { LayerStack, type SlotWrite, type StateLayer } from "./state-layer";
 import { WriteBatch } from "./write-batch";
 
@@ -39,9 +39,9 @@ const EMPTY = new Uint8Array(0);
  * Reads are synchronous: the open layer, then layers still being committed,
  * then LMDB. apply() writes only memory; computeStateRoot() folds the dirty
  * accounts and slots into the tries (touching only their paths); commit()
- * writes the overlay, the new trie nodes and the caller's rows in one LMDB
+ * queues the overlay, the new trie nodes and the caller's rows as one LMDB
  * transaction and returns a promise that settles when it is durable against a
- * process crash.
+ * process crash, while execution carries on against a fresh overlay.
  */
 export class StateDb implements HostState {
   private readonly layers = new LayerStack();
@@ -58,6 +58,8 @@ export class StateDb implements HostState {
   private readonly codeCache = new Map<string, Uint8Array>();
   private readonly codeCacheSize: number;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Commits handed to LMDB since the datadir was created (the commit counter's target). */
+  private commitsQueued: number;
   private failure: StateCommitFailedError | null = null;
   private closed = false;
 
@@ -68,6 +70,11 @@ export class StateDb implements HostState {
     this.trieCacheLimit = options.trieCacheLimit ?? 200_000;
     this.codeCacheSize = options.codeCacheSize ?? 512;
     this.nodes = new LmdbNodeStore(env.dbs.trieNodes, this.layers);
+    const unfinished = env.dbs.meta.getBinary(META_COMMIT_IN_PROGRESS);
+    if (unfinished !== undefined) throw new IncompleteCommitError(env.datadir, readU64(unfinished));
+    const counter = env.commitCounter.getEntry(COMMIT_COUNTER_KEY);
+    if (counter === undefined) env.commitCounter.putSync(COMMIT_COUNTER_KEY, u64Key(0n), 0);
+    this.commitsQueued = counter?.version ?? 0;
     const stored = env.dbs.meta.getBinary(META_STATE_ROOT);
     this.root = stored ?? EMPTY_TRIE_ROOT;
     this.frozenRoot = this.root;
@@ -148,6 +155,8 @@ export class StateDb implements HostState {
     this.assertUsable();
     const open = this.layers.open;
     for (const c of changes) {
+      // Addresses and slots become LMDB keys; a malformed one must fail here, not half-way through a commit.
+      if (c.address.length !== 20) throw new RangeError(`address must be 20 bytes, got ${c.address.length}`);
       const k = bytesKey(c.address);
       let delta = open.accounts.get(k);
       const prior = delta !== undefined ? delta.record : (this.record(k, c.address) ?? null);
@@ -168,6 +177,7 @@ export class StateDb implements HostState {
 
       let slotCount = prior?.slotCount ?? 0;
       for (const [slot, word] of c.storage) {
+        if (slot.length !== 32 || word.length !== 32) throw new RangeError("storage keys and values must be 32 bytes");
         const sk = bytesKey(slot);
         const value = trimLeadingZeros(word);
         const before = this.slotValue(k, sk, c.address, slot);
@@ -228,21 +238,23 @@ export class StateDb implements HostState {
    * adds to its batch in one LMDB transaction, and opens a fresh overlay.
    *
    * If `extra` throws, nothing is written and the overlay stays as it was
-   * (retry, or discard()). The returned promise resolves to the committed
-   * root once the transaction is committed, which survives kill -9 (see
-   * chain-env.ts); acknowledge work only after it resolves. Later commits may
-   * be issued before it settles: they are applied in order. If it rejects, the
-   * StateDb is unusable (StateCommitFailedError) and must be reopened.
+   * (retry, or discard()). Otherwise the rows are queued to lmdb-js's write
+   * thread, so this returns after little more than encoding them, and the
+   * promise resolves to the committed root once the transaction is committed,
+   * which survives kill -9 (see chain-env.ts): acknowledge work only after it
+   * resolves. Later commits may be issued before it settles; they land in
+   * order. If it rejects, the StateDb is unusable (StateCommitFailedError),
+   * commits queued behind it are skipped, and the datadir must be reopened.
    */
   commit(extra?: (batch: WriteBatch) => void): Promise<Uint8Array> {
     this.assertUsable();
     const root = this.computeStateRoot();
     const batch = new WriteBatch();
     extra?.(batch);
+    const doomed = this.clearedStorageRows();
 
     const layer = this.layers.freeze();
     layer.stateRoot = root;
-    layer.batch = batch;
     this.frozenRoot = root;
     this.env.pending.add(batch);
     if (this.trieUpdates > this.trieCacheLimit) {
@@ -251,10 +263,23 @@ export class StateDb implements HostState {
       this.trieUpdates = 0;
     }
 
-    // A child transaction so a failure part-way through rolls back every write of this commit.
-    const written = this.env.root.childTransaction(() => this.writeLayer(layer, batch));
-    const done = written.then(
-      () => {
+    const number = ++this.commitsQueued;
+    let queued: Promise<boolean>;
+    try {
+      queued = this.queueLayer(layer, batch, doomed, number);
+    } catch (cause) {
+      // Unreachable unless a row escaped validation. Rows queued before the
+      // throw still get written, next to the in-progress marker, so the next
+      // open refuses the datadir instead of trusting it.
+      this.fail(cause);
+      throw this.failure;
+    }
+    const done = queued.then(
+      (applied) => {
+        if (!applied) {
+          this.fail(new Error(`commit #${number} skipped: an earlier commit did not reach disk`));
+          throw this.failure;
+        }
         // The layer is about to stop serving reads, so LMDB's read snapshot must include it.
         this.env.root.resetReadTxn();
         this.layers.release(layer);
@@ -318,45 +343,53 @@ export class StateDb implements HostState {
     return this.env.dbs.storage.getBinary(storageRowKey(address, slot)) ?? EMPTY;
   }
 
-  /** Runs inside the LMDB write transaction: no caller code, only rows prepared beforehand. */
-  private writeLayer(layer: StateLayer, batch: WriteBatch): void {
-    // An earlier commit never reached disk; this one would record state built on a hole.
-    if (this.failure !== null) throw this.failure;
-    const T0 = performance.now(); let NODES = layer.nodes.size;
-    try {
-      const { accounts, storage, code, trieNodes, meta } = this.env.dbs;
+  /**
+   * Storage rows to delete for accounts deleted in the open layer: those on
+   * disk now plus those older frozen layers will have written by the time
+   * this commit lands. Computed up front because queued writes cannot read.
+   */
+  private clearedStorageRows(): Uint8Array[] {
+    const rows: Uint8Array[] = [];
+    for (const [k, delta] of this.layers.open.accounts) {
+      if (!delta.storageCleared) continue;
+      const address = delta.address;
+      for (const key of this.env.dbs.storage.getKeys({ start: address })) {
+        if (!hasPrefix(key, address)) break;
+        rows.push(key);
+      }
+      for (const [slot] of this.layers.frozenSlots(k)) rows.push(storageRowKey(address, slot));
+    }
+    return rows;
+  }
+
+  /**
+   * Queues one commit as a block of writes conditional on the commit counter
+   * being at `number - 1`, so a commit whose predecessor failed is skipped
+   * whole (resolves false). Nothing in here may throw: see WriteBatch.
+   */
+  private queueLayer(layer: StateLayer, batch: WriteBatch, doomed: Uint8Array[], number: number): Promise<boolean> {
+    const { accounts, storage, code, trieNodes, meta } = this.env.dbs;
+    const counter = this.env.commitCounter;
+    return counter.ifVersion(COMMIT_COUNTER_KEY, number - 1, () => {
+      void meta.put(META_COMMIT_IN_PROGRESS, u64Key(BigInt(number)));
+      for (const key of doomed) void storage.remove(key);
       for (const delta of layer.accounts.values()) {
         const address = delta.address;
-        if (delta.storageCleared) {
-          // Reads inside the transaction see earlier commits, including ones queued just before.
-          const doomed: Uint8Array[] = [];
-          for (const key of storage.getKeys({ start: address })) {
-            if (!hasPrefix(key, address)) break;
-            doomed.push(key);
-          }
-          for (const key of doomed) storage.removeSync(key);
-        }
-        if (delta.record === null) accounts.removeSync(address);
-        else accounts.putSync(address, encodeAccountRecord(delta.record));
+        if (delta.record === null) void accounts.remove(address);
+        else void accounts.put(address, encodeAccountRecord(delta.record));
         for (const [slot, value] of delta.slots.values()) {
           const key = storageRowKey(address, slot);
-          if (value.length === 0) storage.removeSync(key);
-          else storage.putSync(key, value);
+          if (value.length === 0) void storage.remove(key);
+          else void storage.put(key, value);
         }
       }
-      for (const [hash, bytes] of layer.code.values()) code.putSync(hash, bytes);
-      const T1 = performance.now();
-      const sorted = process.env.SORT ? [...layer.nodes.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map((e) => e[1]) : layer.nodes.values();
-      for (const [hash, enc] of sorted) trieNodes.putSync(hash, enc);
-      if (process.env.PROF) console.log("nodes part", (performance.now() - T1).toFixed(1));
-      meta.putSync(META_STATE_ROOT, layer.stateRoot!);
-      batch.replay(this.env.dbs);
-      if (process.env.PROF) console.log("writeLayer", (performance.now() - T0).toFixed(1), "ms; accounts", layer.accounts.size, "nodes", NODES);
-    } catch (cause) {
-      // Set before LMDB reports back, so commits queued behind this one refuse to write.
-      this.fail(cause);
-      throw cause;
-    }
+      for (const [hash, bytes] of layer.code.values()) void code.put(hash, bytes);
+      for (const [hash, enc] of layer.nodes.values()) void trieNodes.put(hash, enc);
+      void meta.put(META_STATE_ROOT, layer.stateRoot!);
+      batch.queue(this.env.dbs);
+      void counter.put(COMMIT_COUNTER_KEY, u64Key(BigInt(number)), number);
+      void meta.remove(META_COMMIT_IN_PROGRESS);
+    });
   }
 
   private fail(cause: unknown): void {

@@ -1,5 +1,4 @@
 import type { AccountRecord } from "./account-record";
-import type { WriteBatch } from "./write-batch";
 
 /** A changed slot: the 32-byte key and its value without leading zeros (empty = zero, i.e. delete). */
 export type SlotWrite = readonly [slot: Uint8Array, value: Uint8Array];
@@ -29,8 +28,6 @@ export class StateLayer {
   readonly nodes = new Map<string, readonly [Uint8Array, Uint8Array]>();
   /** State root this layer commits to; set when frozen. */
   stateRoot: Uint8Array | null = null;
-  /** The caller's rows committed with this layer; set when frozen. */
-  batch: WriteBatch | null = null;
 }
 
 /** The open layer on top of the frozen, committing ones; reads consult them newest first, then disk. */
@@ -69,6 +66,16 @@ export class LayerStack {
       if (d.storageCleared) return ZERO;
     }
     return undefined;
+  }
+
+  /** Slots of an account written by frozen layers, which may not be on disk yet. */
+  frozenSlots(addressKey: string): SlotWrite[] {
+    const out: SlotWrite[] = [];
+    for (const layer of this.frozen) {
+      const d = layer.accounts.get(addressKey);
+      if (d !== undefined) for (const w of d.slots.values()) out.push(w);
+    }
+    return out;
   }
 
   /** Newest layered code for a code hash. */

@@ -1,5 +1,5 @@
 import { bytesKey } from "./byte-keys";
-import type { BinaryDatabase, DatabaseName } from "./chain-env";
+import { MAX_KEY_BYTES, type BinaryDatabase, type DatabaseName } from "./chain-env";
 
 /** One pending row: a new value, or null for a removal. */
 export interface RowWrite {
@@ -8,22 +8,27 @@ export interface RowWrite {
 }
 
 /**
- * Writes gathered before an LMDB transaction starts, then replayed inside it.
+ * Rows gathered before a commit is handed to LMDB, then queued in one go.
  * Collecting first is what makes a commit all-or-nothing: lmdb-js commits the
- * writes a transaction callback made even when the callback then throws, so
- * caller code must never run inside it. Keys and values are kept by reference.
+ * writes queued in a block even when the code queuing them throws half-way, so
+ * caller code must never run while a commit is being queued, and every row is
+ * validated here, up front. Keys and values are kept by reference.
  */
 export class WriteBatch {
   private readonly rows = new Map<DatabaseName, Map<string, RowWrite>>();
 
   /** Sets `key` to `value` in `db`. LMDB cannot tell an empty value from a missing one cheaply, so empty is refused. */
   put(db: DatabaseName, key: Uint8Array, value: Uint8Array): void {
-    if (value.length === 0) throw new RangeError(`empty value for ${db}: use remove() instead`);
+    checkKey(db, key);
+    if (!(value instanceof Uint8Array) || value.length === 0) {
+      throw new RangeError(`value for ${db} must be non-empty bytes: use remove() to delete`);
+    }
     this.table(db).set(bytesKey(key), { key, value });
   }
 
   /** Removes `key` from `db`. */
   remove(db: DatabaseName, key: Uint8Array): void {
+    checkKey(db, key);
     this.table(db).set(bytesKey(key), { key, value: null });
   }
 
@@ -39,13 +44,13 @@ export class WriteBatch {
     return n;
   }
 
-  /** Performs every write; call only inside an LMDB write transaction. */
-  replay(dbs: Readonly<Record<DatabaseName, BinaryDatabase>>): void {
+  /** Queues every write on lmdb-js's write thread, inside the caller's batch. */
+  queue(dbs: Readonly<Record<DatabaseName, BinaryDatabase>>): void {
     for (const [name, table] of this.rows) {
       const db = dbs[name];
       for (const { key, value } of table.values()) {
-        if (value === null) db.removeSync(key);
-        else db.putSync(key, value);
+        if (value === null) void db.remove(key);
+        else void db.put(key, value);
       }
     }
   }
@@ -54,5 +59,11 @@ export class WriteBatch {
     let t = this.rows.get(db);
     if (t === undefined) this.rows.set(db, (t = new Map()));
     return t;
+  }
+}
+
+function checkKey(db: DatabaseName, key: Uint8Array): void {
+  if (!(key instanceof Uint8Array) || key.length === 0 || key.length > MAX_KEY_BYTES) {
+    throw new RangeError(`key for ${db} must be 1-${MAX_KEY_BYTES} bytes`);
   }
 }

@@ -4,6 +4,7 @@ import { EMPTY_TRIE_ROOT } from "../../src/trie";
 import {
   ChainStore,
   GenesisMismatchError,
+  IncompleteCommitError,
   recomputeStateRoot,
   StateCommitFailedError,
   StoreClosedError,
@@ -12,6 +13,14 @@ import {
 import { address, change, removeDir, slot, tempDatadir, word } from "./helpers";
 
 const bytes = (...b: number[]) => new Uint8Array(b);
+const COMMIT_KEY = new TextEncoder().encode("commits");
+const extraDirs: string[] = [];
+/** A scratch datadir for the afterEach hook to close, when a test leaves its own unopenable. */
+function tempDatadirForCleanup(): string {
+  const d = tempDatadir();
+  extraDirs.push(d);
+  return d;
+}
 
 describe("state: atomic commits", () => {
   let dir: string;
@@ -23,6 +32,7 @@ describe("state: atomic commits", () => {
   afterEach(async () => {
     await store.close();
     removeDir(dir);
+    for (const d of extraDirs.splice(0)) removeDir(d);
   });
 
   test("a commit whose extra callback throws writes nothing and keeps the overlay", async () => {
@@ -53,30 +63,21 @@ describe("state: atomic commits", () => {
     expect(recomputeStateRoot(store.env)).toEqual(root);
   });
 
-  test("an LMDB failure part-way through a commit rolls it back, and commits queued behind it too", async () => {
+  test("a commit that does not land makes the ones queued behind it skip, not land on a hole", async () => {
     store.state.apply([change(address(1), { balance: 1n })]);
     const first = await store.commit((b) => store.chain.putMiniBlock(b, 1n, bytes(1)));
 
-    // Make the replay fail after the state rows have been written in the transaction.
-    const receipts = store.env.dbs.receipts as BinaryDatabase & { putSync: BinaryDatabase["putSync"] };
-    const original = receipts.putSync;
-    receipts.putSync = () => {
-      throw new Error("simulated MDB_MAP_FULL");
-    };
-    try {
-      store.state.apply([change(address(2), { balance: 2n }, [[slot(0), word(2n)]])]);
-      const failing = store.commit((b) => {
-        store.chain.putMiniBlock(b, 2n, bytes(2));
-        store.chain.putReceipts(b, 2n, [bytes(0xaa)]);
-      });
-      store.state.apply([change(address(3), { balance: 3n })]);
-      const queued = store.commit((b) => store.chain.putMiniBlock(b, 3n, bytes(3)));
-      await expect(failing).rejects.toBeInstanceOf(StateCommitFailedError);
-      await expect(queued).rejects.toBeInstanceOf(StateCommitFailedError);
-      await store.state.settled();
-    } finally {
-      receipts.putSync = original;
-    }
+    // Stand-in for a commit lost in LMDB: the on-disk counter no longer matches
+    // what the next commit expects, as if its predecessor had failed.
+    const counter = store.env.commitCounter.getEntry(COMMIT_KEY)!;
+    store.env.commitCounter.putSync(COMMIT_KEY, counter.value, counter.version! + 100);
+
+    store.state.apply([change(address(2), { balance: 2n }, [[slot(0), word(2n)]])]);
+    const skipped = store.commit((b) => store.chain.putMiniBlock(b, 2n, bytes(2)));
+    store.state.apply([change(address(3), { balance: 3n })]);
+    const queued = store.commit((b) => store.chain.putMiniBlock(b, 3n, bytes(3)));
+    await expect(skipped).rejects.toBeInstanceOf(StateCommitFailedError);
+    await expect(queued).rejects.toBeInstanceOf(StateCommitFailedError);
     expect(() => store.state.account(address(1))).toThrow(StateCommitFailedError);
     expect(() => store.state.apply([])).toThrow(StateCommitFailedError);
     await store.close();
@@ -90,6 +91,28 @@ describe("state: atomic commits", () => {
     expect(store.state.account(address(3))).toBeUndefined();
     expect(store.env.dbs.storage.getKeysCount()).toBe(0);
     expect(recomputeStateRoot(store.env)).toEqual(first);
+  });
+
+  test("a commit that breaks off while being queued is refused at the next open", async () => {
+    store.state.apply([change(address(1), { balance: 1n })]);
+    await store.commit();
+    const receipts = store.env.dbs.receipts as { put: unknown };
+    receipts.put = () => {
+      throw new Error("simulated encoder failure");
+    };
+    store.state.apply([change(address(2), { balance: 2n })]);
+    expect(() => store.commit((b) => store.chain.putReceipts(b, 1n, [bytes(1)]))).toThrow(StateCommitFailedError);
+    await store.close();
+    expect(() => ChainStore.open(dir)).toThrow(IncompleteCommitError);
+    store = ChainStore.open(tempDatadirForCleanup());
+  });
+
+  test("rows LMDB would refuse are refused before anything is queued", () => {
+    expect(() => store.state.apply([change(new Uint8Array(19), {})])).toThrow(RangeError);
+    expect(() => store.commit((b) => b.put("meta", new Uint8Array(0), bytes(1)))).toThrow(RangeError);
+    expect(() => store.commit((b) => b.put("meta", new Uint8Array(2000), bytes(1)))).toThrow(RangeError);
+    expect(() => store.commit((b) => b.put("meta", bytes(1), new Uint8Array(0)))).toThrow(RangeError);
+    expect(store.state.commitsInFlight).toBe(0);
   });
 
   test("pipelined commits: reads see in-flight data, which is on disk once each promise resolves", async () => {
@@ -109,7 +132,7 @@ describe("state: atomic commits", () => {
     }
     expect(store.state.commitsInFlight).toBeGreaterThan(0);
     const first = await roots[0]!;
-    expect(store.env.dbs.miniBlocks.getBinary(bytes(0, 0, 0, 0, 0, 0, 0, 1))).toEqual(bytes(1));
+    expect<Uint8Array | undefined>(store.env.dbs.miniBlocks.getBinary(bytes(0, 0, 0, 0, 0, 0, 0, 1))).toEqual(bytes(1));
     expect(first).not.toEqual(EMPTY_TRIE_ROOT);
     const last = (await Promise.all(roots))[19]!;
     expect(store.state.commitsInFlight).toBe(0);
@@ -143,7 +166,7 @@ describe("chain data and restart", () => {
     const receipts = [bytes(0x02, 0xc0), bytes(0xc1, 0x01)];
     const config = { chainId: 901n, cancunTime: 0, name: "devnet", big: 2n ** 200n };
     store.state.apply([change(address(1), { balance: 100n })]);
-    let hash1 = new Uint8Array();
+    let hash1: Uint8Array = new Uint8Array();
     const root = await store.commit((b) => {
       store.chain.setGenesisHash(b, genesis);
       store.chain.setChainConfig(b, config);
@@ -160,7 +183,7 @@ describe("chain data and restart", () => {
 
     store = ChainStore.open(dir, { genesisHash: genesis });
     expect(store.head()).toEqual({ block: 1n, miniBlock: 7n, stateRoot: root });
-    expect(hash1).toEqual(keccak256(header1));
+    expect<Uint8Array>(hash1).toEqual(keccak256(header1));
     expect(store.chain.getHeader(1n)).toEqual(header1);
     expect(store.chain.getBlockNumber(hash1)).toBe(1n);
     expect(store.chain.getHeaderByHash(keccak256(header0))).toEqual(header0);

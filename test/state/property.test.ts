@@ -29,8 +29,10 @@ const changeArb = fc.record({
   storage: fc.array(fc.tuple(fc.nat({ max: SLOTS.length - 1 }), valueArb), { maxLength: 5 }),
 });
 
+type GeneratedChange = typeof changeArb extends fc.Arbitrary<infer T> ? T : never;
+
 type Op =
-  | { kind: "apply"; changes: fc.RecordValue<typeof changeArb>[] }
+  | { kind: "apply"; changes: GeneratedChange[] }
   | { kind: "root" }
   | { kind: "commit"; wait: boolean }
   | { kind: "discard" }
@@ -45,7 +47,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 /** Turns generated fields into a core-shaped change; code is only attached when "deployed". */
-function toChange(g: fc.RecordValue<typeof changeArb>, model: ModelState): AccountChange {
+function toChange(g: GeneratedChange, model: ModelState): AccountChange {
   const addr = ADDRESSES[g.who]!;
   const prior = model.accounts.get(bytesToHex(addr));
   const code = g.code >= 0 ? CODES[g.code]! : null;
@@ -78,7 +80,7 @@ function expectReadsMatch(store: ChainStore, model: ModelState): void {
     for (const s of SLOTS) {
       out.fill(0);
       store.state.storage(addr, s, out);
-      expect(out).toEqual(model.slotValue(addr, s));
+      expect<Uint8Array>(out).toEqual(model.slotValue(addr, s));
     }
   }
 }
