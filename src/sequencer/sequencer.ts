@@ -55,6 +55,9 @@ export class Sequencer {
   private blockDeadline = 0;
   private miniIndex = 0;
   private stopped = false;
+  private readonly inFlight: Promise<void>[] = [];
+  /** More commits than this in flight means the disk is behind: wait rather than pile up memory. */
+  private static readonly MAX_IN_FLIGHT = 8;
 
   constructor(
     readonly store: SequencerStore,
@@ -96,6 +99,7 @@ export class Sequencer {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    await Promise.all(this.inFlight);
   }
 
   /** eth_sendRawTransaction: decode, recover, admit to the pool. Resolves with the hash. */
@@ -105,7 +109,8 @@ export class Sequencer {
     try {
       signed = decodeSignedTx(raw);
     } catch (err) {
-      if (err instanceof TxDecodeError) throw new SequencerError(`invalid transaction: ${err.message}`, -32602);
+      // geth answers undecodable raw transactions with its generic -32000 (errcodeDefault).
+      if (err instanceof TxDecodeError) throw new SequencerError(`invalid transaction: ${err.message}`, -32000);
       throw err;
     }
     const t1 = Bun.nanoseconds();
@@ -160,6 +165,8 @@ export class Sequencer {
   }
 
   private async tick(): Promise<void> {
+    while (this.inFlight.length >= Sequencer.MAX_IN_FLIGHT) await this.inFlight[0];
+    if (this.stopped) return;
     await this.produceMiniBlock();
     if (Date.now() >= this.blockDeadline) {
       await this.seal();
@@ -204,12 +211,30 @@ export class Sequencer {
     const t1 = Bun.nanoseconds();
     this.times.executeNs += t1 - t0;
     if (mini.transactions.length === 0) return null;
-    await this.store.commitMiniBlock(mini, changes);
+    // Commits are pipelined: the next mini-block executes on a fresh overlay while this one is
+    // written. Receipts and events go out only once it is durable, and commits land in order.
+    const durable = this.store.commitMiniBlock(mini, changes);
     this.times.commitNs += Bun.nanoseconds() - t1;
     this.miniIndex++;
-    mini.receipts.forEach((r) => this.resolveWaiters(r));
-    for (const l of this.listeners) l.miniBlock(mini);
+    this.track(
+      durable.then(() => {
+        mini.receipts.forEach((r) => this.resolveWaiters(r));
+        for (const l of this.listeners) l.miniBlock(mini);
+      }),
+    );
     return mini;
+  }
+
+  /** Bounds how many commits may be in flight, and stops the sequencer if one fails. */
+  private track(p: Promise<void>): void {
+    const tracked = p.catch((err) => {
+      this.log.error("commit failed; the sequencer stops (restart resumes from the last durable mini-block)", {
+        error: String(err?.stack ?? err),
+      });
+      this.stopped = true;
+    });
+    this.inFlight.push(tracked);
+    void tracked.finally(() => this.inFlight.splice(this.inFlight.indexOf(tracked), 1));
   }
 
   /** Closes the current block: state root, roots of transactions and receipts, header, hash. */
@@ -217,6 +242,7 @@ export class Sequencer {
     const t0 = Bun.nanoseconds();
     const b = this.building;
     const block = b.seal(this.store.stateRoot());
+    // Awaited (once per block): a block hash is served only once it can survive a crash.
     await this.store.sealBlock(block, b.receipts);
     this.times.sealNs += Bun.nanoseconds() - t0;
     this.building = new BlockBuilder(block.header, block.hash, this.params(), this.common, nowSeconds());
