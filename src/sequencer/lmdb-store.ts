@@ -119,7 +119,20 @@ export class LmdbSequencerStore implements SequencerStore {
     await this.store.commit((batch) => {
       this.store.chain.putMiniBlock(batch, mini.seq, encodeMiniBlock(mini, changes));
       this.store.chain.setHeadMiniBlock(batch, mini.seq);
+      for (const t of mini.transactions) this.store.chain.unjournalInBatch(batch, t.hash);
     });
+  }
+
+  async journal(hash: Uint8Array, from: Uint8Array, raw: Uint8Array): Promise<void> {
+    await this.store.chain.journalTx(hash, encodeBodyEntry(from, raw));
+  }
+
+  unjournal(hash: Uint8Array): void {
+    void this.store.chain.unjournalTx(hash);
+  }
+
+  journaled(): { from: Uint8Array; raw: Uint8Array }[] {
+    return [...this.store.chain.journaledTxs()].map(decodeBodyEntry);
   }
 
   stateRoot(): Uint8Array {

@@ -76,6 +76,7 @@ export class Sequencer {
       this.miniIndex = mini.index + 1;
     }
     pool.onBaseFee(this.building.baseFee);
+    this.readmitJournaled();
   }
 
   on(listener: SequencerEvents): () => void {
@@ -119,9 +120,32 @@ export class Sequencer {
     const t2 = Bun.nanoseconds();
     this.times.recoverNs += t2 - t1;
     const p = pendingTx(signed, sender, Date.now());
-    this.pool.add(p);
+    this.admit(p);
     this.times.poolNs += Bun.nanoseconds() - t2;
+    // Acknowledged only once journaled: an accepted transaction survives a crash.
+    await this.store.journal(p.hash, sender, raw);
     return p;
+  }
+
+  private admit(p: PendingTx): void {
+    const r = this.pool.add(p);
+    if (r.replaced) this.store.unjournal(r.replaced.hash);
+    for (const e of r.evicted) this.store.unjournal(e.hash);
+  }
+
+  /** Re-admits journaled transactions after a restart; those no longer valid are forgotten. */
+  private readmitJournaled(): void {
+    let n = 0;
+    for (const { from, raw } of this.store.journaled()) {
+      const signed = decodeSignedTx(raw);
+      try {
+        this.admit(pendingTx(signed, from.slice(), Date.now()));
+        n++;
+      } catch {
+        this.store.unjournal(signed.hash);
+      }
+    }
+    if (n) this.log.info("re-admitted journaled transactions", { count: n });
   }
 
   /** EIP-7966: resolves with the receipt once the transaction is in a committed mini-block. */
@@ -196,6 +220,7 @@ export class Sequencer {
         // The pool admitted it, but state moved on (e.g. the sender spent its balance).
         if (result.invalidReason !== InvalidReason.NonceTooHigh) {
           this.pool.remove(p.hash);
+          this.store.unjournal(p.hash);
           this.failWaiters(p.hash, new TxDroppedError(INVALID_MESSAGES[result.invalidReason]));
           this.log.warn("dropped transaction", { hash: bytesToHex(p.hash), reason: INVALID_MESSAGES[result.invalidReason] });
         }

@@ -28,6 +28,12 @@ export interface SequencerStore {
   blockByNumber(n: bigint): Block | null;
   blockNumberByHash(hash: Uint8Array): bigint | null;
   receipts(n: bigint): Receipt[];
+  /** Records an accepted transaction durably until a mini-block includes it. */
+  journal(hash: Uint8Array, from: Uint8Array, raw: Uint8Array): Promise<void>;
+  /** Forgets journaled transactions the pool dropped (replaced, evicted, invalid). */
+  unjournal(hash: Uint8Array): void;
+  /** Accepted transactions not yet included, to re-admit after a restart. */
+  journaled(): { from: Uint8Array; raw: Uint8Array }[];
   /** Where a sealed transaction is. */
   txLocation(hash: Uint8Array): { blockNumber: bigint; index: number } | null;
   close(): Promise<void>;

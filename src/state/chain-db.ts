@@ -125,6 +125,26 @@ export class ChainDb {
     }
   }
 
+  // ---- Pool journal: transactions acknowledged to a client but not yet in a mini-block ----
+
+  /** Writes one entry in its own LMDB transaction; resolves once it would survive kill -9. */
+  journalTx(hash: Uint8Array, entry: Uint8Array): Promise<unknown> {
+    return this.env.dbs.poolJournal.put(hash, entry);
+  }
+
+  unjournalTx(hash: Uint8Array): Promise<unknown> {
+    return this.env.dbs.poolJournal.remove(hash);
+  }
+
+  /** Removes included transactions in the same commit that makes them part of a mini-block. */
+  unjournalInBatch(batch: WriteBatch, hash: Uint8Array): void {
+    batch.remove("poolJournal", hash);
+  }
+
+  *journaledTxs(): Generator<Uint8Array> {
+    for (const { value } of this.env.dbs.poolJournal.getRange()) yield value as Uint8Array;
+  }
+
   // ---- Meta ----
 
   setHeadBlock(batch: WriteBatch, number: bigint): void {
