@@ -5,6 +5,8 @@ export const ABI_VERSION = 2;
 export const BLOCK_ENV_SIZE = 216;
 export const ACCOUNT_RECORD_SIZE = 80;
 export const FLAG_NO_VALIDATION = 1;
+/** The core skips the coinbase tip credit and never loads the coinbase for it (the host credits tips). */
+export const FLAG_DEFER_COINBASE = 2;
 export const ACCOUNT_HAS_STORAGE = 1;
 
 export enum ExecStatus {
@@ -93,6 +95,11 @@ export interface TxInput {
   blobVersionedHashes: Uint8Array[];
   /** Skip nonce, fee and balance checks and do not charge gas (eth_call, eth_estimateGas). */
   noValidation?: boolean;
+  /**
+   * Do not credit the priority fee to the coinbase, nor load or touch the coinbase for it: the
+   * caller credits tips itself, in order (the parallel executor, after a batch).
+   */
+  deferCoinbase?: boolean;
 }
 
 export interface Log {
@@ -153,7 +160,7 @@ export function encodeInput(block: BlockEnv, tx: TxInput, out: Uint8Array): numb
   out.set(block.prevRandao, p), (p += 32);
   p = writeWord(view, out, p, block.baseFee);
   p = writeWord(view, out, p, block.blobBaseFee);
-  view.setUint32(p, tx.noValidation ? FLAG_NO_VALIDATION : 0, true), (p += 4);
+  view.setUint32(p, (tx.noValidation ? FLAG_NO_VALIDATION : 0) | (tx.deferCoinbase ? FLAG_DEFER_COINBASE : 0), true), (p += 4);
   out.fill(0, p, p + 44), (p += 44);
   out[p++] = tx.type;
   out[p++] = tx.to ? 1 : 0;

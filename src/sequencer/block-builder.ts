@@ -28,6 +28,8 @@ export class BlockBuilder {
   /** Transaction hash (hex) → index, for lookups of not-yet-sealed transactions. */
   readonly indexByHash = new Map<string, number>();
   gasUsed = 0n;
+  /** Transactions (from the start) whose mini-blocks are durable: only these are served as included. */
+  durableCount = 0;
   private logCount = 0;
   private readonly bloom = new Uint8Array(BLOOM_BYTES);
 
@@ -89,6 +91,7 @@ export class BlockBuilder {
 
   /** Re-adds a transaction and receipt recovered from the mini-block log after a restart. */
   restore(tx: IncludedTx, receipt: Receipt): void {
+    this.durableCount++;
     this.gasUsed = receipt.cumulativeGasUsed;
     this.logCount = receipt.logIndexStart + receipt.logs.length;
     this.push(tx, receipt);

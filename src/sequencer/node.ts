@@ -182,7 +182,7 @@ export class SequencerNode implements NodeApi {
   getTransactionByHash(hash: Uint8Array): TxLocation | null {
     const b = this.seq.building;
     const i = b.indexByHash.get(bytesToHex(hash));
-    if (i !== undefined) return { tx: b.transactions[i]!, blockNumber: b.number, blockHash: ZERO_HASH, index: i };
+    if (i !== undefined && i < b.durableCount) return { tx: b.transactions[i]!, blockNumber: b.number, blockHash: ZERO_HASH, index: i };
     const loc = this.store.txLocation(hash);
     if (!loc) return null;
     const block = this.store.blockByNumber(loc.blockNumber)!;
@@ -192,7 +192,7 @@ export class SequencerNode implements NodeApi {
   getTransactionReceipt(hash: Uint8Array): ReceiptWithBlock | null {
     const b = this.seq.building;
     const i = b.indexByHash.get(bytesToHex(hash));
-    if (i !== undefined) return { ...b.receipts[i]!, blockHash: ZERO_HASH };
+    if (i !== undefined && i < b.durableCount) return { ...b.receipts[i]!, blockHash: ZERO_HASH };
     const loc = this.store.txLocation(hash);
     if (!loc) return null;
     return this.withBlockHash(this.store.receipts(loc.blockNumber)[loc.index]!);
@@ -239,7 +239,7 @@ export class SequencerNode implements NodeApi {
       const pending = n === this.seq.building.number;
       const block = pending ? null : this.store.blockByNumber(n);
       if (!pending && (!block || !bloomMatches(block.header.logsBloom, filter))) continue;
-      const receipts = pending ? this.seq.building.receipts : this.store.receipts(n);
+      const receipts = pending ? this.seq.building.receipts.slice(0, this.seq.building.durableCount) : this.store.receipts(n);
       out.push(...matchingLogs(receipts, pending ? ZERO_HASH : block!.hash, filter));
     }
     return out;

@@ -14,4 +14,8 @@ export const SEQUENCER_OPTIONS = {
   "receipt-timeout-ms": { type: "int", default: 2000, help: "default timeout of eth_sendRawTransactionSync" },
   "log-level": { type: "string", default: "info", help: "debug, info, warn or error" },
   "log-format": { type: "string", default: "auto", help: "json, text, or auto (text on a terminal)" },
+  // State-diff stream to replicas (src/stream, docs/stream.md).
+  "stream-port": { type: "int", help: "serve the state-diff stream to replicas on this port (0 picks a free one); off by default" },
+  "stream-token": { type: "string", help: "shared secret replicas must present to subscribe (required with --stream-port)" },
+  "stream-test-fault": { type: "string", help: "TESTS ONLY: spoil stream frames once: drop:SEQ, corrupt:SEQ, maxlag:BYTES (comma-separated)" },
 } satisfies Record<string, OptionSpec>;

@@ -241,8 +241,10 @@ export class Sequencer {
     const durable = this.store.commitMiniBlock(mini, changes);
     this.times.commitNs += Bun.nanoseconds() - t1;
     this.miniIndex++;
+    const included = b.transactions.length;
     this.track(
       durable.then(() => {
+        b.durableCount = included;
         mini.receipts.forEach((r) => this.resolveWaiters(r));
         for (const l of this.listeners) l.miniBlock(mini);
       }),

@@ -14,6 +14,7 @@ import { RecoveryBatcher } from "./intake";
 import { LmdbSequencerStore } from "./lmdb-store";
 import { SequencerNode } from "./node";
 import { Sequencer } from "./sequencer";
+import { startSequencerStream } from "../stream/sequencer-stream";
 
 export const CLIENT_VERSION = `bunseq/v0.1.0/bun-${Bun.version}`;
 
@@ -30,6 +31,10 @@ export interface SequencerOptions {
   "receipt-timeout-ms": number;
   "log-level": string;
   "log-format": string;
+  // State-diff stream (src/stream).
+  "stream-port"?: number;
+  "stream-token"?: string;
+  "stream-test-fault"?: string;
 }
 
 export interface RunningSequencer {
@@ -38,6 +43,8 @@ export interface RunningSequencer {
   genesis: Genesis;
   sequencer: Sequencer;
   node: SequencerNode;
+  /** ws:// URL of the state-diff stream, when --stream-port is set. */
+  streamUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -94,12 +101,19 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
     cleanups.push(() => rpc.stop());
     sequencer.start();
     cleanups.push(() => sequencer.stop());
+    // State-diff stream to replicas (src/stream); stopped first on shutdown.
+    let streamUrl: string | null = null;
+    if (opts["stream-port"] !== undefined) {
+      const stream = startSequencerStream(store, sequencer, genesis, { port: opts["stream-port"], token: opts["stream-token"], host: opts["http-addr"], datadir: opts.datadir, rpcUrl: rpc.url, faults: opts["stream-test-fault"] }, log.child({ component: "stream" }));
+      cleanups.push(() => stream.stop());
+      streamUrl = stream.url;
+    }
     if (dev) {
       const lines = devAccounts(10).map((a, i) => `(${i}) ${bytesToHex(a.address)}  key ${bytesToHex(a.privateKey)}`);
       console.log(`\nDev accounts (10,000 ETH each, mnemonic "test test ... junk"):\n${lines.join("\n")}\n`);
     }
     log.info("JSON-RPC listening", { http: rpc.url, ws: rpc.wsUrl });
-    return { url: rpc.url, wsUrl: rpc.wsUrl, genesis, sequencer, node, stop: stopAll };
+    return { url: rpc.url, wsUrl: rpc.wsUrl, genesis, sequencer, node, streamUrl, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

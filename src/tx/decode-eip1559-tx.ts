@@ -1,6 +1,5 @@
 import { keccak256 } from "../crypto";
 import type { SignedTx } from "./signed-tx";
-import { TxDecodeError } from "./tx-decode-error";
 import { decodeTxRlp, expectFieldCount } from "./decode-tx-rlp";
 import { typedSigningHash } from "./typed-signing-hash";
 import {
@@ -27,14 +26,6 @@ export function decodeEip1559Tx(raw: Uint8Array): SignedTx {
   expectFieldCount(fields, 12, WHAT);
   const maxPriorityFeePerGas = readUint(fields[2]!, "maxPriorityFeePerGas");
   const maxFeePerGas = readUint(fields[3]!, "maxFeePerGas");
-  // Such a transaction can never be included (EIP-1559 asserts tip ≤ fee cap),
-  // so refusing it at intake costs nothing and keeps it out of the pool.
-  if (maxPriorityFeePerGas > maxFeePerGas) {
-    throw new TxDecodeError(
-      `maxPriorityFeePerGas ${maxPriorityFeePerGas} exceeds maxFeePerGas ${maxFeePerGas}`,
-      "maxPriorityFeePerGas",
-    );
-  }
   return {
     type: 2,
     chainId: readUint(fields[0]!, "chainId"),

@@ -1,0 +1,227 @@
+// Where workers get the pre-batch state for locations no transaction of the batch wrote yet.
+// Two sources, chosen per batch by the main thread:
+//   - LmdbBaseReader: the worker reads the chain's LMDB environment itself (read-only, its own
+//     read transaction). Valid only when the batch's pre-state is entirely committed to LMDB,
+//     which the caller vouches for; about a microsecond per read and fully parallel.
+//   - MailboxBaseReader: the worker asks the main thread, which reads its HostState (any
+//     state at all, uncommitted overlays included); a few microseconds per read, serialised
+//     on the main thread.
+// Whatever the source, the value lands in the record's base words, shared by all workers.
+import { open, type Database, type RootDatabase } from "lmdb";
+import { decodeAccountRecord } from "../state/account-record";
+import { storageRowKey } from "../state/byte-keys";
+import { EMPTY_CODE_HASH } from "../trie/index";
+import type { SharedHeap } from "./heap";
+import { Mailbox, MailboxOp, MailboxState } from "./mailbox-layout";
+import { Acct, BaseFlags, SlotRec } from "./mv-layout";
+
+/** Pre-batch reads a worker needs; the `load*` methods fill a record's base value words. */
+export interface BaseReader {
+  /** Called at the start of every batch (e.g. to see LMDB's latest commit). */
+  beginBatch(): void;
+  /** Fills the account's base words except BASE_FLAGS, and returns its BaseFlags (0: no account). */
+  loadAccount(address: Uint8Array, rec: number): number;
+  loadSlot(address: Uint8Array, key: Uint8Array, rec: number): void;
+  /** Code of `address`, whose pre-batch code hash is `codeHash` (not the empty one). */
+  code(address: Uint8Array, codeHash: Uint8Array): Uint8Array;
+  blockHash(n: bigint): Uint8Array | undefined;
+}
+
+/** How workers open the chain's LMDB environment (the path of `<datadir>/chain`). */
+export interface LmdbBaseConfig {
+  path: string;
+}
+
+const EMPTY = new Uint8Array(0);
+
+function writeBalance(u8: Uint8Array, at: number, v: bigint): void {
+  for (let i = 31; i >= 0; i--, v >>= 8n) u8[at + i] = Number(v & 0xffn);
+}
+
+export class LmdbBaseReader implements BaseReader {
+  private readonly root: RootDatabase<Uint8Array, Uint8Array>;
+  private readonly accounts: Database<Uint8Array, Uint8Array>;
+  private readonly storage: Database<Uint8Array, Uint8Array>;
+  private readonly codes: Database<Uint8Array, Uint8Array>;
+
+  constructor(
+    private readonly heap: SharedHeap,
+    config: LmdbBaseConfig,
+    /** Block hashes are not state: they still come from the main thread. */
+    private readonly fallback: BaseReader,
+    private readonly codeCache: Map<string, Uint8Array>,
+  ) {
+    this.root = open<Uint8Array, Uint8Array>({ path: config.path, readOnly: true, keyEncoding: "binary", encoding: "binary", maxDbs: 32 });
+    const db = (name: string) => this.root.openDB<Uint8Array, Uint8Array>({ name, keyEncoding: "binary", encoding: "binary" });
+    this.accounts = db("accounts");
+    this.storage = db("storage");
+    this.codes = db("code");
+  }
+
+  beginBatch(): void {
+    this.root.resetReadTxn();
+  }
+
+  loadAccount(address: Uint8Array, rec: number): number {
+    const { i32, u8 } = this.heap;
+    const raw = this.accounts.getBinary(address);
+    if (raw === undefined) return 0;
+    const a = decodeAccountRecord(raw);
+    if (typeof a === "string") throw new Error(`corrupt account record ${Buffer.from(address).toString("hex")}: ${a}`);
+    new DataView(u8.buffer).setBigUint64((rec + Acct.BASE_NONCE) * 4, a.nonce, true);
+    writeBalance(u8, (rec + Acct.BASE_BALANCE) * 4, a.balance);
+    u8.set(a.codeHash, (rec + Acct.BASE_CODE_HASH) * 4);
+    i32[rec + Acct.BASE_CODE_SIZE] = a.codeHash.every((b, i) => b === EMPTY_CODE_HASH[i]) ? 0 : this.code(address, a.codeHash).length;
+    i32[rec + Acct.BASE_SLOT_COUNT] = a.slotCount;
+    return BaseFlags.Exists | BaseFlags.SlotCountKnown | (a.slotCount > 0 ? BaseFlags.HasStorage : 0);
+  }
+
+  loadSlot(address: Uint8Array, key: Uint8Array, rec: number): void {
+    const v = this.storage.getBinary(storageRowKey(address, key));
+    if (v !== undefined && v.length !== 0) this.heap.u8.set(v, (rec + SlotRec.BASE_VALUE) * 4 + 32 - v.length);
+  }
+
+  code(address: Uint8Array, codeHash: Uint8Array): Uint8Array {
+    const k = Buffer.from(codeHash).toString("latin1");
+    let c = this.codeCache.get(k);
+    if (c === undefined) {
+      c = this.codes.getBinary(codeHash) ?? EMPTY;
+      this.codeCache.set(k, c);
+    }
+    return c;
+  }
+
+  blockHash(n: bigint): Uint8Array | undefined {
+    return this.fallback.blockHash(n);
+  }
+}
+
+/** Worker side of the mailbox: blocks until the main thread answers. */
+export class MailboxBaseReader implements BaseReader {
+  private readonly mb: Int32Array;
+  private readonly mbBytes: Uint8Array;
+
+  constructor(
+    private readonly heap: SharedHeap,
+    mailbox: SharedArrayBuffer,
+    /** Wakes the main thread (a tiny postMessage). */
+    private readonly ring: () => void,
+    private readonly codeCache: Map<string, Uint8Array>,
+  ) {
+    this.mb = new Int32Array(mailbox);
+    this.mbBytes = new Uint8Array(mailbox);
+  }
+
+  beginBatch(): void {}
+
+  private ask(op: MailboxOp): void {
+    const mb = this.mb;
+    mb[Mailbox.OP] = op;
+    Atomics.store(mb, Mailbox.STATE, MailboxState.Request);
+    this.ring();
+    while (Atomics.load(mb, Mailbox.STATE) !== MailboxState.Response) Atomics.wait(mb, Mailbox.STATE, MailboxState.Request, 1000);
+    Atomics.store(mb, Mailbox.STATE, MailboxState.Idle);
+  }
+
+  loadAccount(address: Uint8Array, rec: number): number {
+    const { i32, u8 } = this.heap;
+    const mb = this.mb;
+    this.mbBytes.set(address, Mailbox.ADDRESS * 4);
+    this.ask(MailboxOp.Account);
+    if (mb[Mailbox.FOUND] === 0) return 0;
+    const slotCount = mb[Mailbox.SLOT_COUNT]!;
+    u8.set(this.mbBytes.subarray(Mailbox.NONCE * 4, Mailbox.NONCE * 4 + 8), (rec + Acct.BASE_NONCE) * 4);
+    u8.set(this.mbBytes.subarray(Mailbox.BALANCE * 4, Mailbox.BALANCE * 4 + 32), (rec + Acct.BASE_BALANCE) * 4);
+    u8.set(this.mbBytes.subarray(Mailbox.WORD * 4, Mailbox.WORD * 4 + 32), (rec + Acct.BASE_CODE_HASH) * 4);
+    i32[rec + Acct.BASE_CODE_SIZE] = mb[Mailbox.CODE_SIZE]!;
+    i32[rec + Acct.BASE_SLOT_COUNT] = Math.max(slotCount, 0);
+    return (
+      BaseFlags.Exists | (mb[Mailbox.HAS_STORAGE] ? BaseFlags.HasStorage : 0) | (slotCount >= 0 ? BaseFlags.SlotCountKnown : 0)
+    );
+  }
+
+  loadSlot(address: Uint8Array, key: Uint8Array, rec: number): void {
+    this.mbBytes.set(address, Mailbox.ADDRESS * 4);
+    this.mbBytes.set(key, Mailbox.KEY * 4);
+    this.ask(MailboxOp.Slot);
+    this.heap.u8.set(this.mbBytes.subarray(Mailbox.WORD * 4, Mailbox.WORD * 4 + 32), (rec + SlotRec.BASE_VALUE) * 4);
+  }
+
+  code(address: Uint8Array, codeHash: Uint8Array): Uint8Array {
+    const k = Buffer.from(codeHash).toString("latin1");
+    let c = this.codeCache.get(k);
+    if (c === undefined) {
+      this.mbBytes.set(address, Mailbox.ADDRESS * 4);
+      this.ask(MailboxOp.Code);
+      const at = this.mb[Mailbox.CODE_PTR]!;
+      c = this.heap.u8.slice(at, at + this.mb[Mailbox.CODE_LEN]!);
+      this.codeCache.set(k, c);
+    }
+    return c;
+  }
+
+  blockHash(n: bigint): Uint8Array | undefined {
+    new DataView(this.mbBytes.buffer).setBigUint64(Mailbox.NUMBER * 4, n, true);
+    this.ask(MailboxOp.BlockHash);
+    return this.mb[Mailbox.FOUND] ? this.mbBytes.slice(Mailbox.WORD * 4, Mailbox.WORD * 4 + 32) : undefined;
+  }
+}
+
+/** What the main thread answers from: the batch's state. */
+export interface MailboxHost {
+  account(address: Uint8Array): { nonce: bigint; balance: bigint; codeHash: Uint8Array; code: Uint8Array; hasStorage: boolean } | undefined;
+  storage(address: Uint8Array, key: Uint8Array, out: Uint8Array): void;
+  blockHash(n: bigint): Uint8Array | undefined;
+  slotCount?(address: Uint8Array): number | undefined;
+}
+
+/** Main side: answers one pending request in `mailbox`, if any. */
+export function serveMailbox(mailbox: SharedArrayBuffer, heap: SharedHeap, host: MailboxHost): void {
+  const mb = new Int32Array(mailbox);
+  if (Atomics.load(mb, Mailbox.STATE) !== MailboxState.Request) return;
+  const bytes = new Uint8Array(mailbox);
+  const view = new DataView(mailbox);
+  const address = bytes.slice(Mailbox.ADDRESS * 4, Mailbox.ADDRESS * 4 + 20);
+  switch (mb[Mailbox.OP]) {
+    case MailboxOp.Account: {
+      const a = host.account(address);
+      mb[Mailbox.FOUND] = a ? 1 : 0;
+      if (a) {
+        mb[Mailbox.HAS_STORAGE] = a.hasStorage ? 1 : 0;
+        const count = host.slotCount?.(address);
+        mb[Mailbox.SLOT_COUNT] = count ?? (a.hasStorage ? -1 : 0);
+        mb[Mailbox.CODE_SIZE] = a.code.length;
+        view.setBigUint64(Mailbox.NONCE * 4, a.nonce, true);
+        writeBalance(bytes, Mailbox.BALANCE * 4, a.balance);
+        bytes.set(a.codeHash, Mailbox.WORD * 4);
+      }
+      break;
+    }
+    case MailboxOp.Slot: {
+      const out = bytes.subarray(Mailbox.WORD * 4, Mailbox.WORD * 4 + 32);
+      out.fill(0);
+      host.storage(address, bytes.slice(Mailbox.KEY * 4, Mailbox.KEY * 4 + 32), out);
+      break;
+    }
+    case MailboxOp.Code: {
+      const code = host.account(address)?.code ?? EMPTY;
+      mb[Mailbox.CODE_PTR] = 0;
+      mb[Mailbox.CODE_LEN] = 0;
+      try {
+        mb[Mailbox.CODE_PTR] = code.length ? heap.storeBytes(code) : 0;
+        mb[Mailbox.CODE_LEN] = code.length;
+      } catch {
+        // Heap full: the batch is already marked failed; the worker gets no code and stops.
+      }
+      break;
+    }
+    case MailboxOp.BlockHash: {
+      const h = host.blockHash(view.getBigUint64(Mailbox.NUMBER * 4, true));
+      mb[Mailbox.FOUND] = h ? 1 : 0;
+      if (h) bytes.set(h, Mailbox.WORD * 4);
+      break;
+    }
+  }
+  Atomics.store(mb, Mailbox.STATE, MailboxState.Response);
+  Atomics.notify(mb, Mailbox.STATE);
+}

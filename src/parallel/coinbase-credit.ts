@@ -1,0 +1,63 @@
+// Crediting deferred tips after a parallel batch, in transaction order, so that each result
+// carries exactly the coinbase change serial execution reports: the core, run with
+// EVM_FLAG_DEFER_COINBASE, neither loads nor credits the coinbase, and this puts back what it
+// would have done (transaction.cpp: load the coinbase last, then add the tip, or touch an
+// empty coinbase when the tip is zero, EIP-161).
+import { ExecStatus, type AccountChange, type BlockEnv, type ExecResult, type HostState, type TxInput } from "../exec/abi";
+import { bytesEqual } from "../crypto/hex";
+import { EMPTY_CODE_HASH } from "../trie/index";
+import { tipPerGas } from "./tx-codec";
+
+export class CoinbaseCredit {
+  private nonce: bigint;
+  private balance: bigint;
+  private codeHash: Uint8Array;
+
+  /** Starts from the coinbase as `state` holds it before the batch. */
+  constructor(
+    private readonly env: BlockEnv,
+    state: HostState,
+  ) {
+    const a = state.account(env.coinbase);
+    this.nonce = a?.nonce ?? 0n;
+    this.balance = a?.balance ?? 0n;
+    this.codeHash = a?.codeHash ?? EMPTY_CODE_HASH;
+  }
+
+  /** Adds the coinbase load and credit the core skipped to `r`, the result of a deferred run. */
+  credit(tx: TxInput, r: ExecResult): void {
+    if (r.status === ExecStatus.Invalid) return;
+    const coinbase = this.env.coinbase;
+    if (!r.readAccounts.some((a) => bytesEqual(a, coinbase))) r.readAccounts.push(coinbase.slice());
+    if (tx.noValidation) return;
+    const tip = tipPerGas(tx, this.env) * r.gasUsed;
+    if (tip !== 0n) {
+      this.balance += tip;
+      r.accounts.push(this.change(false));
+    } else if (this.nonce === 0n && this.balance === 0n && bytesEqual(this.codeHash, EMPTY_CODE_HASH)) {
+      r.accounts.push(this.change(true));
+    }
+  }
+
+  /** Follows a result that changed the coinbase itself (an undeferred run). */
+  observe(r: ExecResult): void {
+    for (const c of r.accounts) {
+      if (!bytesEqual(c.address, this.env.coinbase)) continue;
+      this.nonce = c.nonce;
+      this.balance = c.balance;
+      this.codeHash = c.codeHash;
+    }
+  }
+
+  private change(deleted: boolean): AccountChange {
+    return {
+      address: this.env.coinbase.slice(),
+      deleted,
+      nonce: deleted ? 0n : this.nonce,
+      balance: deleted ? 0n : this.balance,
+      codeHash: deleted ? EMPTY_CODE_HASH.slice() : this.codeHash.slice(),
+      code: null,
+      storage: [],
+    };
+  }
+}

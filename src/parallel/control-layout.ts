@@ -1,0 +1,90 @@
+// Layout of the control block: the first CONTROL_WORDS 32-bit words of the shared heap
+// (an Int32Array over one SharedArrayBuffer that the main thread and every worker map).
+//
+// Words that every worker hammers with Atomics (the two Block-STM indexes, the active-task
+// count, the bump allocator, the wake-up futex) each sit alone on a 64-byte cache line, so
+// that an increment by one core does not invalidate the line another core is spinning on.
+// The rest is written by the main thread before a batch starts and only read during it.
+
+/** Words per cache line (64 bytes). */
+const LINE = 16;
+
+export const Control = {
+  /** Block-STM execution_idx: the next transaction index to hand out for execution. */
+  EXEC_IDX: 0 * LINE,
+  /** Block-STM validation_idx: the next transaction index to hand out for validation. */
+  VAL_IDX: 1 * LINE,
+  /** Bumped by every decrease of either index; check_done compares it before and after. */
+  DECREASE_CNT: 2 * LINE,
+  /** Block-STM num_active_tasks: tasks handed out and not yet finished. */
+  ACTIVE: 3 * LINE,
+  /** Bump pointer: word index of the first free word of the heap (Atomics.add to allocate). */
+  ALLOC: 4 * LINE,
+  /** Futex idle workers sleep on; bumped (and notified) whenever new work may have appeared. */
+  WAKE: 5 * LINE,
+
+  // ---- Line 6: batch outcome, written rarely ----
+  /** 1 once every transaction below LIMIT is executed and validated (Block-STM done_marker). */
+  DONE: 6 * LINE + 0,
+  /**
+   * Transactions [0, LIMIT) run in parallel. A worker that meets a case the parallel path does
+   * not handle exactly (see FallbackReason) lowers it to that transaction's index; the main
+   * thread then executes [LIMIT, n) serially after applying the parallel prefix.
+   */
+  LIMIT: 6 * LINE + 1,
+  /** Why LIMIT was lowered (FallbackReason of the lowest transaction), 0 if it was not. */
+  LIMIT_REASON: 6 * LINE + 2,
+  /** Non-zero (a FailReason): the parallel attempt is void and the whole batch runs serially. */
+  FAIL: 6 * LINE + 3,
+  /** Workers that have left the batch loop (the main thread waits for all of them). */
+  FINISHED: 6 * LINE + 4,
+
+  // ---- Line 7: batch geometry, written by the main thread before the batch ----
+  /** Transactions in the batch. */
+  N_TXNS: 7 * LINE + 0,
+  /** Word index of the transaction table (TXN_WORDS words per transaction, txn-layout.ts). */
+  TXN_TABLE: 7 * LINE + 1,
+  /** Word index of the multi-version hash table (mv-layout.ts). */
+  HASH_TABLE: 7 * LINE + 2,
+  /** Hash table capacity minus one (capacity is a power of two). */
+  HASH_MASK: 7 * LINE + 3,
+  /** Size of the heap in words: allocations past it fail the batch (FailReason.HeapFull). */
+  HEAP_WORDS: 7 * LINE + 4,
+  /** Batch sequence number, for debugging and to tell batches apart in a worker. */
+  GEN: 7 * LINE + 5,
+  /** The block's coinbase, 20 bytes (5 words), whose tips the executor credits itself. */
+  COINBASE: 7 * LINE + 8,
+
+  /** Records in the hash table; the batch fails (HeapFull) before the table is 3/4 full. */
+  RECORDS: 8 * LINE,
+} as const;
+
+/** Size of the control block in words; the heap's allocations start after it. */
+export const CONTROL_WORDS = 9 * LINE;
+
+/** Why the main thread must run the rest of a batch serially (Control.LIMIT_REASON). */
+export const enum FallbackReason {
+  None = 0,
+  /** A transaction may have cleared a contract's last storage slot, and the base state cannot count slots. */
+  SlotCountUnknown = 1,
+}
+
+/** Why a parallel attempt was abandoned altogether (Control.FAIL). */
+export const enum FailReason {
+  None = 0,
+  /** The shared heap or its hash table is full: the batch reruns serially, the next gets more room. */
+  HeapFull = 1,
+  /** A worker threw; the message is in its finish report. */
+  WorkerError = 2,
+}
+
+export const FALLBACK_NAMES: Record<number, string> = {
+  [FallbackReason.None]: "",
+  [FallbackReason.SlotCountUnknown]: "storage slot count unknown",
+};
+
+export const FAIL_NAMES: Record<number, string> = {
+  [FailReason.None]: "",
+  [FailReason.HeapFull]: "shared heap full",
+  [FailReason.WorkerError]: "worker error",
+};

@@ -1,0 +1,74 @@
+// The shared heap: one SharedArrayBuffer mapped by the main thread and every worker. It starts
+// with the control block (control-layout.ts); everything else (transaction table, hash table,
+// records, versions, read and write sets, inputs, outputs, code) is bump-allocated per batch
+// and forgotten as a whole when the next batch starts.
+import { Control, CONTROL_WORDS, FailReason } from "./control-layout";
+
+export class HeapFullError extends Error {
+  override name = "HeapFullError";
+}
+
+export class SharedHeap {
+  readonly i32: Int32Array;
+  readonly u8: Uint8Array;
+
+  constructor(readonly buffer: SharedArrayBuffer) {
+    this.i32 = new Int32Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+  }
+
+  static create(bytes: number): SharedHeap {
+    const heap = new SharedHeap(new SharedArrayBuffer(Math.ceil(bytes / 64) * 64));
+    heap.i32[Control.HEAP_WORDS] = heap.i32.length;
+    return heap;
+  }
+
+  get words(): number {
+    return this.i32.length;
+  }
+
+  /** Forgets every allocation of the previous batch. Main thread, between batches only. */
+  reset(): void {
+    this.i32.fill(0, 0, CONTROL_WORDS);
+    this.i32[Control.HEAP_WORDS] = this.i32.length;
+    this.i32[Control.ALLOC] = CONTROL_WORDS;
+  }
+
+  /**
+   * `words` zeroed words (16-byte aligned); throws HeapFullError, after marking the batch
+   * failed, when the heap is exhausted.
+   */
+  alloc(words: number): number {
+    const n = (words + 3) & ~3;
+    const at = Atomics.add(this.i32, Control.ALLOC, n);
+    if (at + n > this.i32.length) this.fail(`shared heap of ${this.i32.length * 4} bytes is full`);
+    this.i32.fill(0, at, at + n);
+    return at;
+  }
+
+  /** Marks the batch failed for lack of room and unwinds the caller. */
+  fail(why: string): never {
+    Atomics.compareExchange(this.i32, Control.FAIL, FailReason.None, FailReason.HeapFull);
+    throw new HeapFullError(why);
+  }
+
+  /** Copies `bytes` into freshly allocated heap space; returns its byte offset. */
+  storeBytes(bytes: Uint8Array): number {
+    const at = this.alloc((bytes.length + 3) >> 2) * 4;
+    this.u8.set(bytes, at);
+    return at;
+  }
+
+  /** Spin lock on word `at` (0 free, 1 held); held only for a few list operations. */
+  lock(at: number): void {
+    if (Atomics.compareExchange(this.i32, at, 0, 1) === 0) return;
+    for (let spins = 1; Atomics.compareExchange(this.i32, at, 0, 1) !== 0; spins++) {
+      // On an oversubscribed machine the holder may be descheduled: stop burning its core.
+      if ((spins & 255) === 0) Atomics.wait(this.i32, at, 1, 0.05);
+    }
+  }
+
+  unlock(at: number): void {
+    Atomics.store(this.i32, at, 0);
+  }
+}

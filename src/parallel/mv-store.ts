@@ -1,0 +1,146 @@
+// The multi-version store (Block-STM's MVMemory) over the shared heap: for every location a
+// transaction of the batch wrote, the value each writer left, so that transaction j reads the
+// write of the highest transaction below j, or the pre-batch value when there is none. Layout
+// in mv-layout.ts. Every list operation holds the record's spin lock; values are copied out
+// under it, so a writer rewriting its entry in place never tears a read.
+import { Control } from "./control-layout";
+import type { SharedHeap } from "./heap";
+import { Acct, ACCOUNT_RECORD_WORDS, Field, Rec, RecordKind, SLOT_RECORD_WORDS, SlotRec, Ver, VERSION_WORDS, VersionFlags } from "./mv-layout";
+import { BASE_TXN, ReadKind, type ReadOutcome, type TxnIndex } from "./types";
+
+/** Word holding the head of `field`'s version list in record `rec`. */
+export function headWord(rec: number, field: Field): number {
+  return field === Field.Slot ? rec + SlotRec.HEAD : rec + Acct.HEADS + field;
+}
+
+export class MvStore {
+  private readonly i32: Int32Array;
+  private table = 0;
+  private mask = 0;
+  /** The key being looked up, as words: address (5) then slot key (8). */
+  private readonly key = new Int32Array(13);
+  private readonly keyBytes = new Uint8Array(this.key.buffer);
+
+  constructor(readonly heap: SharedHeap) {
+    this.i32 = heap.i32;
+  }
+
+  /** Picks up the batch's hash table (after the main thread laid it out). */
+  beginBatch(): void {
+    this.table = this.i32[Control.HASH_TABLE]!;
+    this.mask = this.i32[Control.HASH_MASK]!;
+  }
+
+  /** The account's record, inserted (without its base value) on first use. */
+  account(address: Uint8Array): number {
+    this.keyBytes.set(address, 0);
+    return this.find(RecordKind.Account, 5);
+  }
+
+  /** The slot's record, inserted on first use. */
+  slot(address: Uint8Array, slotKey: Uint8Array): number {
+    this.keyBytes.set(address, 0);
+    this.keyBytes.set(slotKey, 20);
+    return this.find(RecordKind.Slot, 13);
+  }
+
+  private find(kind: RecordKind, n: number): number {
+    const i32 = this.i32;
+    const key = this.key;
+    let h = kind * 0x9e3779b1;
+    for (let w = 0; w < n; w++) h = Math.imul(h ^ key[w]!, 0x85ebca6b) ^ (h >>> 15);
+    h ^= h >>> 13;
+    let created = 0;
+    for (let b = h & this.mask; ; b = (b + 1) & this.mask) {
+      let rec = Atomics.load(i32, this.table + b);
+      if (rec === 0) {
+        if (created === 0) {
+          if (Atomics.add(i32, Control.RECORDS, 1) * 4 > this.mask * 3) this.heap.fail("hash table full");
+          created = this.heap.alloc(kind === RecordKind.Account ? ACCOUNT_RECORD_WORDS : SLOT_RECORD_WORDS);
+          i32[created + Rec.HASH] = h;
+          i32[created + Rec.KIND] = kind;
+          for (let w = 0; w < 5; w++) i32[created + Rec.ADDRESS + w] = key[w]!;
+          for (let w = 5; w < n; w++) i32[created + SlotRec.KEY + w - 5] = key[w]!;
+        }
+        rec = Atomics.compareExchange(i32, this.table + b, 0, created);
+        if (rec === 0) return created;
+      }
+      if (i32[rec + Rec.HASH] !== h || i32[rec + Rec.KIND] !== kind) continue;
+      let same = true;
+      for (let w = 0; w < 5 && same; w++) same = i32[rec + Rec.ADDRESS + w] === key[w];
+      for (let w = 5; w < n && same; w++) same = i32[rec + SlotRec.KEY + w - 5] === key[w];
+      if (same) return rec;
+    }
+  }
+
+  lock(rec: number): void {
+    this.heap.lock(rec + Rec.LOCK);
+  }
+
+  unlock(rec: number): void {
+    this.heap.unlock(rec + Rec.LOCK);
+  }
+
+  /**
+   * The newest entry of `field` written by a transaction below `txn`, into `out` (Base when
+   * none). Caller holds the lock. Returns the entry's word index (0 for Base).
+   */
+  latestBelow(rec: number, field: Field, txn: TxnIndex, out: ReadOutcome): number {
+    const i32 = this.i32;
+    let e = i32[headWord(rec, field)]!;
+    while (e !== 0 && i32[e + Ver.TXN]! >= txn) e = i32[e + Ver.NEXT]!;
+    if (e === 0) {
+      out.kind = ReadKind.Base;
+      out.txn = BASE_TXN;
+      out.incarnation = 0;
+      out.entry = 0;
+      return 0;
+    }
+    out.kind = i32[e + Ver.FLAGS]! & VersionFlags.Estimate ? ReadKind.Dependency : ReadKind.Version;
+    out.txn = i32[e + Ver.TXN]!;
+    out.incarnation = i32[e + Ver.INC]!;
+    out.entry = e;
+    return e;
+  }
+
+  /**
+   * Writes `txn`'s entry of `field` (rewriting its previous incarnation's in place) and returns
+   * it; the caller fills the value. Caller holds the lock.
+   */
+  upsert(rec: number, field: Field, txn: TxnIndex, incarnation: number, flags: number): number {
+    const i32 = this.i32;
+    let link = headWord(rec, field);
+    let e = i32[link]!;
+    while (e !== 0 && i32[e + Ver.TXN]! > txn) {
+      link = e + Ver.NEXT;
+      e = i32[link]!;
+    }
+    if (e === 0 || i32[e + Ver.TXN] !== txn) {
+      const fresh = this.heap.alloc(VERSION_WORDS);
+      i32[fresh + Ver.NEXT] = e;
+      i32[fresh + Ver.TXN] = txn;
+      i32[link] = fresh;
+      e = fresh;
+    }
+    i32[e + Ver.INC] = incarnation;
+    Atomics.store(i32, e + Ver.FLAGS, flags);
+    return e;
+  }
+
+  /** Unlinks `txn`'s entry of `field`, if any. Caller holds the lock. */
+  remove(rec: number, field: Field, txn: TxnIndex): void {
+    const i32 = this.i32;
+    let link = headWord(rec, field);
+    let e = i32[link]!;
+    while (e !== 0 && i32[e + Ver.TXN]! > txn) {
+      link = e + Ver.NEXT;
+      e = i32[link]!;
+    }
+    if (e !== 0 && i32[e + Ver.TXN] === txn) i32[link] = i32[e + Ver.NEXT]!;
+  }
+
+  /** Marks an entry ESTIMATE: its writer was aborted (Block-STM convert_writes_to_estimates). */
+  markEstimate(entry: number): void {
+    Atomics.or(this.i32, entry + Ver.FLAGS, VersionFlags.Estimate);
+  }
+}

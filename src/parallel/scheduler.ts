@@ -1,0 +1,249 @@
+// Block-STM's collaborative scheduler (Gelashvili et al., 2022, section 4), run by every
+// worker on the shared control block and transaction table: two indexes handed out with
+// Atomics.add, status words moved by compare-and-swap, per-transaction dependency lists under
+// spin locks. No thread owns the schedule and no message crosses threads per transaction.
+//
+// The invariant that makes the result serial: a transaction's execution is only final once
+// validation found every location it read still holding the version it read, and validation
+// is redone for every higher transaction whenever a transaction is aborted or writes a
+// location its previous incarnation did not (the two "decrease_validation_idx" calls).
+import { Control } from "./control-layout";
+import type { SharedHeap } from "./heap";
+import { Txn, TXN_WORDS, TxnStatus } from "./txn-layout";
+import { type Incarnation, type Task, TaskKind, type TxnIndex } from "./types";
+
+export class Scheduler {
+  private readonly i32: Int32Array;
+  private table = 0;
+
+  constructor(readonly heap: SharedHeap) {
+    this.i32 = heap.i32;
+  }
+
+  beginBatch(): void {
+    this.table = this.i32[Control.TXN_TABLE]!;
+  }
+
+  /** Word index of `txn`'s entry in the transaction table. */
+  entry(txn: TxnIndex): number {
+    return this.table + txn * TXN_WORDS;
+  }
+
+  get limit(): number {
+    return Atomics.load(this.i32, Control.LIMIT);
+  }
+
+  /** True once the batch is finished (done_marker) or abandoned. */
+  get done(): boolean {
+    return Atomics.load(this.i32, Control.DONE) !== 0 || Atomics.load(this.i32, Control.FAIL) !== 0;
+  }
+
+  status(txn: TxnIndex): number {
+    return Atomics.load(this.i32, this.entry(txn) + Txn.STATUS);
+  }
+
+  /** Wakes idle workers: new work may exist. */
+  wake(): void {
+    Atomics.add(this.i32, Control.WAKE, 1);
+    Atomics.notify(this.i32, Control.WAKE);
+  }
+
+  /** Sleeps until wake() or `ms` (idle workers only). */
+  idle(observedWake: number, ms: number): void {
+    Atomics.wait(this.i32, Control.WAKE, observedWake, ms);
+  }
+
+  get wakeCounter(): number {
+    return Atomics.load(this.i32, Control.WAKE);
+  }
+
+  private lowerTo(word: number, target: number): void {
+    for (let cur = Atomics.load(this.i32, word); target < cur; ) {
+      const seen = Atomics.compareExchange(this.i32, word, cur, target);
+      if (seen === cur) break;
+      cur = seen;
+    }
+    Atomics.add(this.i32, Control.DECREASE_CNT, 1);
+    this.wake();
+  }
+
+  decreaseExecutionIdx(target: TxnIndex): void {
+    this.lowerTo(Control.EXEC_IDX, target);
+  }
+
+  decreaseValidationIdx(target: TxnIndex): void {
+    this.lowerTo(Control.VAL_IDX, target);
+  }
+
+  /**
+   * Gives up transactions [txn, ...) to the serial tail (a case the parallel path does not
+   * cover exactly). Their tasks drain as out of range; lower transactions are unaffected.
+   */
+  lowerLimit(txn: TxnIndex, reason: number): void {
+    for (let cur = Atomics.load(this.i32, Control.LIMIT); txn < cur; ) {
+      const seen = Atomics.compareExchange(this.i32, Control.LIMIT, cur, txn);
+      if (seen === cur) {
+        Atomics.store(this.i32, Control.LIMIT_REASON, reason);
+        break;
+      }
+      cur = seen;
+    }
+    Atomics.add(this.i32, Control.DECREASE_CNT, 1);
+    this.wake();
+  }
+
+  private checkDone(): void {
+    const i32 = this.i32;
+    const observed = Atomics.load(i32, Control.DECREASE_CNT);
+    const limit = this.limit;
+    if (
+      Math.min(Atomics.load(i32, Control.EXEC_IDX), Atomics.load(i32, Control.VAL_IDX)) >= limit &&
+      Atomics.load(i32, Control.ACTIVE) === 0 &&
+      observed === Atomics.load(i32, Control.DECREASE_CNT)
+    ) {
+      Atomics.store(i32, Control.DONE, 1);
+      this.wake();
+    }
+  }
+
+  /** READY → EXECUTING for `txn`'s current incarnation; does not touch the active count. */
+  private tryIncarnate(txn: TxnIndex, task: Task): boolean {
+    if (txn >= this.limit) return false;
+    const at = this.entry(txn) + Txn.STATUS;
+    const s = Atomics.load(this.i32, at);
+    if ((s & 3) !== TxnStatus.Ready) return false;
+    if (Atomics.compareExchange(this.i32, at, s, (s & ~3) | TxnStatus.Executing) !== s) return false;
+    task.kind = TaskKind.Execute;
+    task.txn = txn;
+    task.incarnation = s >>> 2;
+    return true;
+  }
+
+  private nextVersionToExecute(task: Task): boolean {
+    const i32 = this.i32;
+    if (Atomics.load(i32, Control.EXEC_IDX) >= this.limit) {
+      this.checkDone();
+      return false;
+    }
+    Atomics.add(i32, Control.ACTIVE, 1);
+    const txn = Atomics.add(i32, Control.EXEC_IDX, 1);
+    if (this.tryIncarnate(txn, task)) return true;
+    Atomics.sub(i32, Control.ACTIVE, 1);
+    return false;
+  }
+
+  private nextVersionToValidate(task: Task): boolean {
+    const i32 = this.i32;
+    if (Atomics.load(i32, Control.VAL_IDX) >= this.limit) {
+      this.checkDone();
+      return false;
+    }
+    Atomics.add(i32, Control.ACTIVE, 1);
+    const txn = Atomics.add(i32, Control.VAL_IDX, 1);
+    if (txn < this.limit) {
+      const s = this.status(txn);
+      if ((s & 3) === TxnStatus.Executed) {
+        task.kind = TaskKind.Validate;
+        task.txn = txn;
+        task.incarnation = s >>> 2;
+        return true;
+      }
+    }
+    Atomics.sub(i32, Control.ACTIVE, 1);
+    return false;
+  }
+
+  /** Block-STM next_task: validation first when it lags behind execution. */
+  nextTask(task: Task): boolean {
+    task.kind = TaskKind.None;
+    if (Atomics.load(this.i32, Control.VAL_IDX) < Atomics.load(this.i32, Control.EXEC_IDX)) {
+      return this.nextVersionToValidate(task);
+    }
+    return this.nextVersionToExecute(task);
+  }
+
+  /**
+   * `txn` (executing) read an ESTIMATE written by `blocking`: park it until `blocking` finishes
+   * executing. False when `blocking` already has (the caller re-executes at once).
+   */
+  addDependency(txn: TxnIndex, blocking: TxnIndex): boolean {
+    const i32 = this.i32;
+    const b = this.entry(blocking);
+    this.heap.lock(b + Txn.DEP_LOCK);
+    if ((Atomics.load(i32, b + Txn.STATUS) & 3) === TxnStatus.Executed) {
+      this.heap.unlock(b + Txn.DEP_LOCK);
+      return false;
+    }
+    const t = this.entry(txn);
+    const s = Atomics.load(i32, t + Txn.STATUS);
+    Atomics.store(i32, t + Txn.STATUS, (s & ~3) | TxnStatus.Aborting);
+    i32[t + Txn.DEP_NEXT] = i32[b + Txn.DEP_HEAD]!;
+    i32[b + Txn.DEP_HEAD] = txn + 1;
+    this.heap.unlock(b + Txn.DEP_LOCK);
+    Atomics.sub(i32, Control.ACTIVE, 1);
+    return true;
+  }
+
+  /** ABORTING → READY with the next incarnation. */
+  private setReadyStatus(txn: TxnIndex): void {
+    const at = this.entry(txn) + Txn.STATUS;
+    const s = Atomics.load(this.i32, at);
+    Atomics.store(this.i32, at, (((s >>> 2) + 1) << 2) | TxnStatus.Ready);
+  }
+
+  /**
+   * Execution of (`txn`, `incarnation`) is recorded: mark it EXECUTED, release the transactions
+   * waiting for it, and schedule its validation. Returns true with a task to run next.
+   */
+  finishExecution(txn: TxnIndex, incarnation: Incarnation, wroteNewLocation: boolean, task: Task): boolean {
+    const i32 = this.i32;
+    const t = this.entry(txn);
+    this.heap.lock(t + Txn.DEP_LOCK);
+    Atomics.store(i32, t + Txn.STATUS, (incarnation << 2) | TxnStatus.Executed);
+    let waiting = i32[t + Txn.DEP_HEAD]!;
+    i32[t + Txn.DEP_HEAD] = 0;
+    this.heap.unlock(t + Txn.DEP_LOCK);
+    if (waiting !== 0) {
+      let lowest = Infinity;
+      while (waiting !== 0) {
+        const d = waiting - 1;
+        waiting = i32[this.entry(d) + Txn.DEP_NEXT]!;
+        this.setReadyStatus(d);
+        if (d < lowest) lowest = d;
+      }
+      this.decreaseExecutionIdx(lowest);
+    }
+    if (Atomics.load(i32, Control.VAL_IDX) > txn) {
+      if (wroteNewLocation) {
+        this.decreaseValidationIdx(txn);
+      } else {
+        task.kind = TaskKind.Validate;
+        task.txn = txn;
+        task.incarnation = incarnation;
+        return true;
+      }
+    }
+    Atomics.sub(i32, Control.ACTIVE, 1);
+    task.kind = TaskKind.None;
+    return false;
+  }
+
+  /** EXECUTED → ABORTING if (`txn`, `incarnation`) is still the current execution. */
+  tryValidationAbort(txn: TxnIndex, incarnation: Incarnation): boolean {
+    const at = this.entry(txn) + Txn.STATUS;
+    const expected = (incarnation << 2) | TxnStatus.Executed;
+    return Atomics.compareExchange(this.i32, at, expected, (incarnation << 2) | TxnStatus.Aborting) === expected;
+  }
+
+  /** After a validation: if it aborted, revalidate everything above and re-execute at once. */
+  finishValidation(txn: TxnIndex, aborted: boolean, task: Task): boolean {
+    task.kind = TaskKind.None;
+    if (aborted) {
+      this.setReadyStatus(txn);
+      this.decreaseValidationIdx(txn + 1);
+      if (Atomics.load(this.i32, Control.EXEC_IDX) > txn && this.tryIncarnate(txn, task)) return true;
+    }
+    Atomics.sub(this.i32, Control.ACTIVE, 1);
+    return false;
+  }
+}

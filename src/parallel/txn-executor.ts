@@ -1,0 +1,315 @@
+// A worker's two Block-STM tasks: executing one incarnation of a transaction (run the core
+// against the multi-version store, then publish its writes, read set and output) and
+// validating one (resolve every read again; abort and mark its writes ESTIMATE if any moved).
+//
+// Writes are derived from the core's write set, which reports changed accounts as whole final
+// states: each field is compared with the value this execution read, and only fields that
+// differ become versions. So a token transfer writes two storage slots and the sender's
+// nonce and balance, not the token contract's account, and does not conflict with the next
+// transfer of the same token.
+import { ACCOUNT_CODE_CHANGED, ACCOUNT_DELETED, type BlockEnv } from "../exec/abi";
+import type { EvmCore } from "../exec/core";
+import { bytesKey } from "../state/byte-keys";
+import { EMPTY_CODE_HASH } from "../trie/index";
+import { Control } from "./control-layout";
+import type { SharedHeap } from "./heap";
+import type { MvHost, Observed } from "./mv-host";
+import { Field, Ver, VersionFlags } from "./mv-layout";
+import { StorageAnswer, type BatchView, type VersionedReads } from "./mv-reads";
+import type { MvStore } from "./mv-store";
+import type { Scheduler } from "./scheduler";
+import { READ_WORDS, ReadEntry, SNAPSHOT_COMPARED, SNAPSHOT_WORDS, Txn, TxnFlags, TxnStatus, WRITE_WORDS } from "./txn-layout";
+import { BASE_TXN, ReadKind, ReadOutcome, type Task, TaskKind, type TxnIndex } from "./types";
+
+/** Counters a worker reports when it leaves a batch. */
+export interface WorkerStats {
+  executions: number;
+  validations: number;
+  validationAborts: number;
+  dependencyWaits: number;
+}
+
+export class TxnExecutor {
+  readonly stats: WorkerStats = { executions: 0, validations: 0, validationAborts: 0, dependencyWaits: 0 };
+  private readonly i32: Int32Array;
+  private readonly u8: Uint8Array;
+  private readonly out = new ReadOutcome();
+  private coinbase = new Uint8Array(20);
+  /** The write set being built: record, field, entry per write. */
+  private readonly writes: number[] = [];
+
+  constructor(
+    private readonly heap: SharedHeap,
+    private readonly mv: MvStore,
+    private readonly sched: Scheduler,
+    private readonly versions: VersionedReads,
+    private readonly host: MvHost,
+    private readonly core: EvmCore,
+    private readonly batch: BatchView,
+  ) {
+    this.i32 = heap.i32;
+    this.u8 = heap.u8;
+  }
+
+  beginBatch(): void {
+    this.coinbase = this.u8.slice(Control.COINBASE * 4, Control.COINBASE * 4 + 20);
+    this.stats.executions = this.stats.validations = this.stats.validationAborts = this.stats.dependencyWaits = 0;
+  }
+
+  /** Block-STM try_execute. Returns true when `task` holds the next task to run. */
+  execute(task: Task): boolean {
+    const { i32, host, sched } = this;
+    const j = task.txn;
+    const incarnation = task.incarnation;
+    const t = sched.entry(j);
+    const env: BlockEnv = this.batch.env;
+    const prev = i32[t + Txn.PREV_SAME_SENDER]! - 1;
+    if (prev >= 0 && (sched.status(prev) & 3) !== TxnStatus.Executed && sched.addDependency(j, prev)) {
+      this.stats.dependencyWaits++;
+      task.kind = TaskKind.None;
+      return false;
+    }
+    const tx = this.batch.tx(j);
+    for (;;) {
+      const defer = (Atomics.load(i32, t + Txn.FLAGS) & TxnFlags.ReadsCoinbase) === 0;
+      host.begin(j, incarnation, defer, this.coinbase);
+      tx.deferCoinbase = defer;
+      this.stats.executions++;
+      Atomics.add(i32, t + Txn.EXECUTIONS, 1);
+      const t0 = Bun.nanoseconds();
+      const raw = this.core.executeRaw(env, tx, host);
+      const ns = Bun.nanoseconds() - t0;
+      if (defer && host.metCoinbase) {
+        Atomics.or(i32, t + Txn.FLAGS, TxnFlags.ReadsCoinbase);
+        continue;
+      }
+      if (host.fallback) {
+        sched.lowerLimit(j, host.fallback);
+        Atomics.sub(i32, Control.ACTIVE, 1);
+        task.kind = TaskKind.None;
+        return false;
+      }
+      if (host.blocking !== BASE_TXN) {
+        if (sched.addDependency(j, host.blocking)) {
+          this.stats.dependencyWaits++;
+          task.kind = TaskKind.None;
+          return false;
+        }
+        continue; // the blocking transaction finished meanwhile: run again at once
+      }
+      const wroteNew = this.record(j, incarnation, raw, defer);
+      i32[t + Txn.EXEC_NS] = Math.min(ns, 0x7fffffff);
+      return sched.finishExecution(j, incarnation, wroteNew, task);
+    }
+  }
+
+  /** Block-STM needs_reexecution. Returns true when `task` holds the next task to run. */
+  validate(task: Task): boolean {
+    const j = task.txn;
+    const t = this.sched.entry(j);
+    this.stats.validations++;
+    const valid = this.readsStillHold(j, Atomics.load(this.i32, t + Txn.READS));
+    const aborted = !valid && this.sched.tryValidationAbort(j, task.incarnation);
+    if (aborted) {
+      this.stats.validationAborts++;
+      const ws = Atomics.load(this.i32, t + Txn.WRITES);
+      if (ws !== 0) for (let k = 0, n = this.i32[ws]!; k < n; k++) this.mv.markEstimate(this.i32[ws + 1 + k * WRITE_WORDS + 2]!);
+    }
+    return this.sched.finishValidation(j, aborted, task);
+  }
+
+  private readsStillHold(j: TxnIndex, rs: number): boolean {
+    if (rs === 0) return false;
+    const { i32, versions, out } = this;
+    for (let k = 0, n = i32[rs]!, at = rs + 1; k < n; k++, at += READ_WORDS) {
+      const rec = i32[at]!;
+      const kind = i32[at + 1]! as ReadEntry;
+      const txn = i32[at + 2]!;
+      const inc = i32[at + 3]!;
+      switch (kind) {
+        case ReadEntry.Nonce:
+        case ReadEntry.Balance:
+        case ReadEntry.Code:
+        case ReadEntry.Exists:
+          versions.field(rec, kind as number as Field, j, out);
+          break;
+        case ReadEntry.Slot:
+          versions.slot(rec, i32[at + 4]!, j, out, null);
+          break;
+        case ReadEntry.HasStorage: {
+          this.mv.lock(rec);
+          const answer = versions.hasStorage(rec, j, out);
+          this.mv.unlock(rec);
+          if (out.kind === ReadKind.Dependency || answer !== inc || answer === StorageAnswer.Unknown) return false;
+          continue;
+        }
+        case ReadEntry.Coinbase: {
+          const snap = this.heap.alloc(SNAPSHOT_WORDS);
+          if (versions.coinbase(rec, j, snap, out) !== BASE_TXN) return false;
+          for (let w = 0; w < SNAPSHOT_COMPARED; w++) if (i32[snap + w] !== i32[txn + w]) return false;
+          continue;
+        }
+      }
+      if (out.kind === ReadKind.Dependency || out.txn !== txn || out.incarnation !== inc) return false;
+    }
+    return true;
+  }
+
+  /** Publishes an execution: versions, write set, read set, output. True if it wrote a location its previous incarnation did not. */
+  private record(j: TxnIndex, incarnation: number, raw: Uint8Array, defer: boolean): boolean {
+    const { i32, heap, sched } = this;
+    const t = sched.entry(j);
+    const output = heap.storeBytes(raw);
+    this.writes.length = 0;
+    this.deriveWrites(j, incarnation, raw);
+
+    // Drop the previous incarnation's writes to locations this one did not write.
+    const writes = this.writes;
+    const prev = i32[t + Txn.WRITES]!;
+    let wroteNew = false;
+    const now = new Set<number>();
+    for (let k = 0; k < writes.length; k += 3) now.add(writes[k]! * 8 + writes[k + 1]!);
+    if (prev === 0) {
+      wroteNew = writes.length > 0;
+    } else {
+      const before = new Set<number>();
+      for (let k = 0, n = i32[prev]!; k < n; k++) {
+        const rec = i32[prev + 1 + k * WRITE_WORDS]!;
+        const field = i32[prev + 2 + k * WRITE_WORDS]! as Field;
+        before.add(rec * 8 + field);
+        if (!now.has(rec * 8 + field)) {
+          this.mv.lock(rec);
+          this.mv.remove(rec, field, j);
+          this.mv.unlock(rec);
+        }
+      }
+      for (const key of now) if (!before.has(key)) wroteNew = true;
+    }
+
+    const ws = heap.alloc(1 + writes.length);
+    i32[ws] = writes.length / 3;
+    for (let k = 0; k < writes.length; k++) i32[ws + 1 + k] = writes[k]!;
+    const reads = this.host.reads;
+    const rs = heap.alloc(1 + reads.length);
+    i32[rs] = reads.length / READ_WORDS;
+    for (let k = 0; k < reads.length; k++) i32[rs + 1 + k] = reads[k]!;
+    i32[t + Txn.OUTPUT] = output;
+    i32[t + Txn.OUTPUT_LEN] = raw.length;
+    i32[t + Txn.OUTPUT_INC] = incarnation;
+    i32[t + Txn.OUTPUT_DEFERRED] = defer ? 1 : 0;
+    Atomics.store(i32, t + Txn.WRITES, ws);
+    Atomics.store(i32, t + Txn.READS, rs);
+    return wroteNew;
+  }
+
+  /** Walks the core's output (abi.ts decodeOutput's layout) and writes every changed field. */
+  private deriveWrites(j: TxnIndex, inc: number, raw: Uint8Array): void {
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    let p = 48 + view.getUint32(44, true); // status, reason, gas used, refund, created (44 bytes), return data
+    for (let n = view.getUint32(p, true), i = ((p += 4), 0); i < n; i++) {
+      p += 20;
+      const topics = view.getUint32(p, true);
+      p += 4 + 32 * topics;
+      p += 4 + view.getUint32(p, true);
+    }
+    for (let n = view.getUint32(p, true), i = ((p += 4), 0); i < n; i++) {
+      const address = raw.subarray(p, p + 20);
+      const flags = raw[p + 20]!;
+      const nonce = view.getBigUint64(p + 21, true);
+      const balanceAt = p + 29;
+      const hashAt = p + 61;
+      const codeLen = view.getUint32(p + 93, true);
+      p += 97;
+      const code = flags & ACCOUNT_CODE_CHANGED ? raw.subarray(p, p + codeLen) : null;
+      p += code ? codeLen : 0;
+      const ak = bytesKey(address);
+      const seen = this.host.observed.get(ak);
+      if (seen === undefined) throw new Error(`core changed account ${Buffer.from(address).toString("hex")} without reading it`);
+      const nSlots = view.getUint32(p, true);
+      p += 4;
+      if (flags & ACCOUNT_DELETED) {
+        this.writeDeletion(j, inc, seen);
+        p += 64 * nSlots;
+        continue;
+      }
+      const rec = seen.rec;
+      if (!seen.exists) this.put(rec, Field.Exists, j, inc, 0, null, 1);
+      if (nonce !== seen.nonce) this.putNonce(rec, j, inc, nonce);
+      if (bigWordAt(view, balanceAt) !== seen.balance) this.put(rec, Field.Balance, j, inc, 0, raw.subarray(balanceAt, balanceAt + 32), 0);
+      const codeHash = raw.subarray(hashAt, hashAt + 32);
+      if (!bytesEq(codeHash, seen.codeHash)) {
+        const at = code && code.length ? this.heap.storeBytes(code) : 0;
+        this.put(rec, Field.Code, j, inc, 0, codeHash, 0, at, code ? code.length : 0);
+      }
+      let delta = 0;
+      for (let s = 0; s < nSlots; s++, p += 64) {
+        const key = raw.subarray(p, p + 32);
+        const value = raw.subarray(p + 32, p + 64);
+        this.put(this.mv.slot(address, key), Field.Slot, j, inc, 0, value, 0);
+        const before = this.host.originals.get(ak + bytesKey(key));
+        delta += (isZero(value) ? 0 : 1) - (before === undefined || isZero(before) ? 0 : 1);
+      }
+      if (delta !== 0) this.put(rec, Field.SlotCount, j, inc, VersionFlags.Delta, null, delta);
+    }
+  }
+
+  /** An account that existed is gone: every field zero, storage void (slot reads see the deletion). */
+  private writeDeletion(j: TxnIndex, inc: number, seen: Observed): void {
+    if (!seen.exists) return;
+    const rec = seen.rec;
+    this.put(rec, Field.Exists, j, inc, 0, null, 0);
+    if (seen.nonce !== 0n) this.putNonce(rec, j, inc, 0n);
+    if (seen.balance !== 0n) this.put(rec, Field.Balance, j, inc, 0, ZERO_WORD, 0);
+    if (!bytesEq(seen.codeHash, EMPTY_CODE_HASH)) this.put(rec, Field.Code, j, inc, 0, EMPTY_CODE_HASH, 0);
+    if (seen.hasStorage) this.put(rec, Field.SlotCount, j, inc, 0, null, 0);
+  }
+
+  private putNonce(rec: number, j: TxnIndex, inc: number, nonce: bigint): void {
+    const bytes = new Uint8Array(32);
+    new DataView(bytes.buffer).setBigUint64(0, nonce, true);
+    this.put(rec, Field.Nonce, j, inc, 0, bytes, 0);
+  }
+
+  /** Writes one version: 32 value bytes, or `word` in the value's first word. Returns the entry. */
+  private put(
+    rec: number,
+    field: Field,
+    j: TxnIndex,
+    inc: number,
+    flags: number,
+    bytes: Uint8Array | null,
+    word: number,
+    codePtr = 0,
+    codeLen = 0,
+  ): void {
+    const mv = this.mv;
+    mv.lock(rec);
+    const e = mv.upsert(rec, field, j, inc, flags);
+    if (bytes !== null) this.u8.set(bytes, (e + Ver.VALUE) * 4);
+    else {
+      this.i32.fill(0, e + Ver.VALUE, e + Ver.VALUE + 8);
+      this.i32[e + Ver.VALUE] = word;
+    }
+    this.i32[e + Ver.CODE_PTR] = codePtr;
+    this.i32[e + Ver.CODE_LEN] = codeLen;
+    mv.unlock(rec);
+    this.writes.push(rec, field, e);
+  }
+}
+
+const ZERO_WORD = new Uint8Array(32);
+
+function isZero(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+function bytesEq(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function bigWordAt(view: DataView, at: number): bigint {
+  return (view.getBigUint64(at) << 192n) | (view.getBigUint64(at + 8) << 128n) | (view.getBigUint64(at + 16) << 64n) | view.getBigUint64(at + 24);
+}

@@ -1,0 +1,97 @@
+// The vocabulary of the parallel executor (Block-STM): transaction indexes, incarnations,
+// versions, scheduler tasks and the outcome of a speculative read, as plain types and values.
+import type { AccountChange, BlockEnv, ExecResult, HostState, TxInput } from "../exec/abi";
+
+/** Position of a transaction in its batch: the order serial execution would follow. */
+export type TxnIndex = number;
+
+/** How many times a transaction has been (re-)started; 0 for its first execution. */
+export type Incarnation = number;
+
+/** The writes of one incarnation of one transaction: what a read depends on. */
+export interface Version {
+  txn: TxnIndex;
+  incarnation: Incarnation;
+}
+
+/** The txn recorded for reads that found no write of an earlier transaction: the batch's pre-state. */
+export const BASE_TXN: TxnIndex = -1;
+
+/** What a speculative read of the multi-version store found. */
+export const enum ReadKind {
+  /** No earlier transaction wrote the location: the pre-batch value applies. */
+  Base = 0,
+  /** The newest write by an earlier transaction (`txn`, `incarnation`). */
+  Version = 1,
+  /** An earlier transaction's write is an ESTIMATE: `txn` is being re-executed; wait for it. */
+  Dependency = 2,
+}
+
+/** Reused out-parameter of the store's reads (no allocation per read on the hot path). */
+export class ReadOutcome {
+  kind: ReadKind = ReadKind.Base;
+  txn: TxnIndex = BASE_TXN;
+  incarnation: Incarnation = 0;
+  /** Word index of the version entry (Version only). */
+  entry = 0;
+}
+
+/** What a worker should do next. */
+export const enum TaskKind {
+  None = 0,
+  Execute = 1,
+  Validate = 2,
+}
+
+export class Task {
+  kind: TaskKind = TaskKind.None;
+  txn: TxnIndex = 0;
+  incarnation: Incarnation = 0;
+}
+
+/**
+ * The state a batch runs against: the host reads of the core plus `apply`, which an executor
+ * calls with each valid transaction's account changes, in order, so that after `execute` the
+ * state holds the whole batch (exactly what today's serial loop leaves behind).
+ * `slotCount`, when present, gives an account's number of non-zero storage slots; the parallel
+ * executor needs it only in the rare batch that clears a contract's last slots (without it such
+ * a batch falls back to serial from that point).
+ */
+export interface BatchState extends HostState {
+  apply(changes: AccountChange[]): void;
+  slotCount?(address: Uint8Array): number | undefined;
+}
+
+/** Runs an ordered batch of transactions; results are always those of serial execution. */
+export interface BatchExecutor {
+  /**
+   * Executes `txs` in order against `state` and applies each valid transaction's changes to it.
+   * Result `i` is byte-for-byte what `core.execute(env, txs[i], state)` returns when the
+   * transactions before it have been executed and applied one by one.
+   */
+  execute(env: BlockEnv, txs: TxInput[], state: BatchState): Promise<ExecResult[]>;
+  /** Releases workers; the executor is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/** What one parallel batch did, for benchmarks and logs. */
+export interface BatchStats {
+  txs: number;
+  /** "serial": below the threshold or after a failure; "parallel": Block-STM (maybe with a serial tail). */
+  mode: "serial" | "parallel";
+  executions: number;
+  validations: number;
+  /** Validations that found a changed read and aborted the transaction. */
+  validationAborts: number;
+  /** Executions that met an ESTIMATE and waited for the transaction that wrote it. */
+  dependencyWaits: number;
+  /** Transactions executed serially after the parallel prefix (0 normally). */
+  serialTail: number;
+  /** Why the batch (or its tail) ran serially, when it did. */
+  fallback: string | null;
+  /** Per transaction: executions it took (1 = never re-executed). */
+  incarnations: Uint16Array;
+  /** Per transaction: wall time of its last execution in ns (for the dependency simulation). */
+  execNs: Float64Array;
+  wallNs: number;
+}

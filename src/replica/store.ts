@@ -1,0 +1,211 @@
+// A follower's (replica's or full node's) LMDB store: the same layout as the sequencer's datadir
+// (src/state ChainStore: state, headers, bodies, receipts, tx index and the mini-block log, whose
+// entries are byte-for-byte the sequencer's), plus the genesis config and the stream head (last
+// applied seq and its frame hash) in the meta database, written in the same commit as the frame.
+import type { AccountChange } from "../exec/abi";
+import { logsBloom } from "../chain/bloom";
+import { decodeBodyEntry, decodeLogEntry, decodeReceipt } from "../chain/codec";
+import { type Genesis, type GethGenesis, loadGenesis } from "../chain/genesis";
+import { decodeHeader, encodeHeader, headerHash } from "../chain/header";
+import type { Block, Header, IncludedTx, MiniBlock, Receipt } from "../chain/types";
+import { bytesEqual, bytesToHex, keccak256 } from "../crypto/index";
+import type { Logger } from "../log/logger";
+import { txFromBody } from "../sequencer/lmdb-store";
+import type { SequencerStore, StateView } from "../sequencer/store";
+import { ChainStore, type StateDb, type WriteBatch } from "../state/index";
+import { EMPTY_CODE_HASH } from "../trie/index";
+import { LazyTx } from "./lazy-tx";
+
+const BLOCK_CACHE = 64;
+const META_STREAM_HEAD = new TextEncoder().encode("streamHead");
+
+/** The read side of SequencerStore, which the JSON-RPC node (SequencerNode) uses. */
+export type ReadStore = Pick<SequencerStore, "state" | "head" | "blockByNumber" | "blockNumberByHash" | "receipts" | "txLocation">;
+
+class StateDbView implements StateView {
+  constructor(private readonly db: StateDb) {}
+  account(a: Uint8Array) {
+    return this.db.account(a);
+  }
+  storage(a: Uint8Array, k: Uint8Array, out: Uint8Array) {
+    this.db.storage(a, k, out);
+  }
+  blockHash(n: bigint) {
+    return this.db.blockHash(n);
+  }
+  apply(changes: AccountChange[]) {
+    this.db.apply(changes);
+  }
+  nonce(a: Uint8Array) {
+    return this.db.accountRecord(a)?.nonce ?? 0n;
+  }
+  balance(a: Uint8Array) {
+    return this.db.accountRecord(a)?.balance ?? 0n;
+  }
+  code(a: Uint8Array) {
+    const rec = this.db.accountRecord(a);
+    return rec ? this.db.code(rec.codeHash) : new Uint8Array(0);
+  }
+  storageAt(a: Uint8Array, slot: Uint8Array) {
+    const out = new Uint8Array(32);
+    this.db.storage(a, slot, out);
+    return out;
+  }
+}
+
+export class ReplicaStoreError extends Error {
+  override name = "ReplicaStoreError";
+}
+
+export class ReplicaStore implements ReadStore {
+  readonly state: StateView;
+  private headBlock: { header: Header; hash: Uint8Array };
+  /** Last applied frame (commit issued; see durableSeq). */
+  streamHead: { seq: bigint; hash: Uint8Array };
+  private readonly blocks = new Map<bigint, Block>();
+  private readonly receiptCache = new Map<bigint, Receipt[]>();
+
+  private constructor(
+    readonly chainStore: ChainStore,
+    readonly genesis: Genesis,
+  ) {
+    this.state = new StateDbView(chainStore.state);
+    const n = chainStore.chain.getHeadBlock()!;
+    const header = decodeHeader(chainStore.chain.getHeader(n)!);
+    this.headBlock = { header, hash: headerHash(header) };
+    const raw = chainStore.env.dbs.meta.getBinary(META_STREAM_HEAD);
+    this.streamHead = raw ? { seq: new DataView(raw.buffer, raw.byteOffset, 8).getBigUint64(0), hash: raw.slice(8, 40) } : { seq: -1n, hash: genesis.hash };
+  }
+
+  get chain() {
+    return this.chainStore.chain;
+  }
+  get db(): StateDb {
+    return this.chainStore.state;
+  }
+
+  /**
+   * Opens `<datadir>/chain`. With a stored genesis it opens ready; without one it returns the
+   * open ChainStore for init() once the genesis is known (from --genesis or the upstream's hello).
+   */
+  static open(datadir: string, genesisJson?: GethGenesis): ReplicaStore | { uninitialised: ChainStore } {
+    const cs = ChainStore.open(datadir);
+    const stored = cs.chain.getGenesisHash();
+    if (stored === undefined) return { uninitialised: cs };
+    const json = genesisJson ?? cs.chain.getChainConfig<GethGenesis>();
+    if (!json) {
+      void cs.close();
+      throw new ReplicaStoreError(`${datadir} holds a chain (genesis ${bytesToHex(stored)}) but no genesis config: pass --genesis`);
+    }
+    const genesis = loadGenesis(json);
+    if (!bytesEqual(genesis.hash, stored)) {
+      void cs.close();
+      throw new ReplicaStoreError(`${datadir} was initialised for genesis ${bytesToHex(stored)}, but the genesis given hashes to ${bytesToHex(genesis.hash)}`);
+    }
+    return new ReplicaStore(cs, genesis);
+  }
+
+  /** Writes the genesis block and state into an empty datadir. */
+  static async init(cs: ChainStore, genesis: Genesis, log: Logger): Promise<ReplicaStore> {
+    cs.state.apply(
+      genesis.accounts.map((a) => ({
+        address: a.address,
+        deleted: false,
+        nonce: a.nonce,
+        balance: a.balance,
+        codeHash: a.code.length ? keccak256(a.code) : EMPTY_CODE_HASH,
+        code: a.code.length ? a.code : null,
+        storage: a.storage,
+      })),
+    );
+    const root = await cs.commit((batch) => {
+      cs.chain.putHeader(batch, 0n, encodeHeader(genesis.header));
+      cs.chain.putBody(batch, 0n, []);
+      cs.chain.putReceipts(batch, 0n, []);
+      cs.chain.setHeadBlock(batch, 0n);
+      cs.chain.setGenesisHash(batch, genesis.hash);
+      cs.chain.setChainConfig(batch, genesis.json);
+    });
+    if (!bytesEqual(root, genesis.header.stateRoot))
+      throw new ReplicaStoreError(`genesis state root ${bytesToHex(root)} differs from the header's ${bytesToHex(genesis.header.stateRoot)}`);
+    log.info("initialised datadir with genesis", { hash: bytesToHex(genesis.hash), accounts: genesis.accounts.length });
+    return new ReplicaStore(cs, genesis);
+  }
+
+  head() {
+    return this.headBlock;
+  }
+
+  /** Records a sealed block in the caches (its rows are written by the caller's commit). */
+  setHead(block: Block, receipts: Receipt[]): void {
+    this.headBlock = { header: block.header, hash: block.hash };
+    this.remember(this.blocks, block.header.number, block);
+    this.remember(this.receiptCache, block.header.number, receipts);
+  }
+
+  putStreamHead(batch: WriteBatch, seq: bigint, hash: Uint8Array): void {
+    const v = new Uint8Array(40);
+    new DataView(v.buffer).setBigUint64(0, seq);
+    v.set(hash, 8);
+    batch.put("meta", META_STREAM_HEAD, v);
+    this.chain.setHeadMiniBlock(batch, seq);
+  }
+
+  /** Mini-blocks applied after the head block's seal (to rebuild the open block after a restart). */
+  unsealedMiniBlocks(): MiniBlock[] {
+    const out: MiniBlock[] = [];
+    for (let seq = this.streamHead.seq; seq >= 0n; seq--) {
+      const bytes = this.chain.getMiniBlock(seq);
+      if (!bytes) break;
+      const entry = decodeLogEntry(bytes, (from, raw) => new LazyTx(from, raw), logsBloom);
+      if (entry.kind === "seal") break;
+      entry.mini.transactions.forEach((t, i) => ((t as LazyTx).knownHash = entry.mini.receipts[i]!.transactionHash));
+      out.unshift(entry.mini);
+    }
+    return out;
+  }
+
+  private remember<T>(cache: Map<bigint, T>, n: bigint, v: T): void {
+    cache.set(n, v);
+    if (cache.size > BLOCK_CACHE) cache.delete(cache.keys().next().value!);
+  }
+
+  blockByNumber(n: bigint): Block | null {
+    const cached = this.blocks.get(n);
+    if (cached) return cached;
+    const rlp = this.chain.getHeader(n);
+    if (!rlp) return null;
+    const header = decodeHeader(rlp);
+    const body = this.chain.getBody(n) ?? [];
+    const block = {
+      header,
+      hash: headerHash(header),
+      transactions: body.map((e): IncludedTx => {
+        const { from, raw } = decodeBodyEntry(e);
+        return txFromBody(from, raw);
+      }),
+    };
+    this.remember(this.blocks, n, block);
+    return block;
+  }
+
+  blockNumberByHash(hash: Uint8Array): bigint | null {
+    return this.chain.getBlockNumber(hash) ?? null;
+  }
+
+  receipts(n: bigint): Receipt[] {
+    const cached = this.receiptCache.get(n);
+    if (cached) return cached;
+    const r = (this.chain.getReceipts(n) ?? []).map((b) => decodeReceipt(b, logsBloom));
+    this.remember(this.receiptCache, n, r);
+    return r;
+  }
+
+  txLocation(hash: Uint8Array) {
+    return this.chain.getTxLocation(hash) ?? null;
+  }
+
+  close(): Promise<void> {
+    return this.chainStore.close();
+  }
+}

@@ -1,0 +1,12 @@
+import { createWalletClient, createPublicClient, http, parseEther, defineChain } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+const chain = defineChain({ id: 31337, name: "d", nativeCurrency: { name: "E", symbol: "E", decimals: 18 }, rpcUrls: { default: { http: ["http://127.0.0.1:18545"] } } });
+const acct = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+const url = process.argv[2] ?? "http://127.0.0.1:18545";
+const w = createWalletClient({ account: acct, chain, transport: http(url) });
+const p = createPublicClient({ chain, transport: http(url) });
+let nonce = await p.getTransactionCount({ address: acct.address, blockTag: "pending" });
+const hashes = [];
+for (let i = 0; i < 50; i++) hashes.push(await w.sendTransaction({ to: "0x000000000000000000000000000000000000dEaD", value: parseEther("0.001"), nonce: nonce++ }));
+const r = await p.waitForTransactionReceipt({ hash: hashes.at(-1) });
+console.log("done", r.blockNumber, r.status);
