@@ -1,6 +1,9 @@
 // npx bun run bench <name> [--json]: one entry point for every benchmark under bench/.
 const benches: Record<string, string> = {
   evm: "./evm.ts",
+  parallel: "./parallel.ts",
+  replica: "./replica.ts",
+  sequencer: "./sequencer.ts",
 };
 
 const [name, ...rest] = process.argv.slice(2);
