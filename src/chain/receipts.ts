@@ -1,6 +1,5 @@
-// Receipt encoding (EIP-2718 envelopes) and the transactions/receipts tries of a block.
+// Receipt encoding (EIP-2718 envelopes), the values of a block's receipts trie.
 import { bigintToMinimalBytes, encode, type RlpInput } from "../rlp/index";
-import { MerklePatriciaTrie } from "../trie/index";
 import type { Log, Receipt } from "./types";
 
 /** The consensus encoding: type byte (for typed transactions) ‖ rlp([status, cumulativeGas, bloom, logs]). */
@@ -16,11 +15,4 @@ export function encodeReceipt(r: Pick<Receipt, "type" | "status" | "cumulativeGa
   out[0] = r.type;
   out.set(body, 1);
   return out;
-}
-
-/** Root of the trie rlp(index) → item, as transactionsRoot and receiptsRoot are defined. */
-export function orderedTrieRoot(items: Uint8Array[]): Uint8Array {
-  const trie = new MerklePatriciaTrie();
-  items.forEach((item, i) => trie.put(encode(bigintToMinimalBytes(BigInt(i))), item));
-  return trie.root();
 }

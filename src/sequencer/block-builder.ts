@@ -6,10 +6,11 @@ import { ExecStatus } from "../exec/abi";
 import { BLOOM_BYTES, logsBloom, orBloom } from "../chain/bloom";
 import { blobBaseFee, nextBaseFee, nextExcessBlobGas } from "../chain/fees";
 import { EMPTY_OMMERS_HASH, headerHash } from "../chain/header";
-import { encodeReceipt, orderedTrieRoot } from "../chain/receipts";
+import { encodeReceipt } from "../chain/receipts";
+import { bigintToMinimalBytes, encode } from "../rlp/index";
 import type { Block, Header, IncludedTx, Receipt } from "../chain/types";
 import { bytesToHex, keccak256 } from "../crypto/index";
-import { EMPTY_TRIE_ROOT } from "../trie/index";
+import { EMPTY_TRIE_ROOT, MerklePatriciaTrie } from "../trie/index";
 
 export interface BuildParams {
   gasLimit: bigint;
@@ -32,6 +33,9 @@ export class BlockBuilder {
   durableCount = 0;
   private logCount = 0;
   private readonly bloom = new Uint8Array(BLOOM_BYTES);
+  // Built as transactions arrive, so sealing only hashes what changed since the last root.
+  private readonly txTrie = new MerklePatriciaTrie();
+  private readonly receiptTrie = new MerklePatriciaTrie();
 
   /** The child of `parent`, stamped `nowSeconds` (at least parent + 1: timestamps strictly increase). */
   constructor(
@@ -98,6 +102,9 @@ export class BlockBuilder {
   }
 
   private push(tx: IncludedTx, receipt: Receipt): void {
+    const key = encode(bigintToMinimalBytes(BigInt(this.transactions.length)));
+    this.txTrie.put(key, tx.raw);
+    this.receiptTrie.put(key, encodeReceipt(receipt));
     orBloom(this.bloom, receipt.logsBloom);
     this.indexByHash.set(bytesToHex(tx.hash), this.transactions.length);
     this.transactions.push(tx);
@@ -111,8 +118,8 @@ export class BlockBuilder {
       ommersHash: EMPTY_OMMERS_HASH,
       coinbase: this.params.coinbase,
       stateRoot,
-      transactionsRoot: orderedTrieRoot(this.transactions.map((t) => t.raw)),
-      receiptsRoot: orderedTrieRoot(this.receipts.map(encodeReceipt)),
+      transactionsRoot: this.txTrie.root(),
+      receiptsRoot: this.receiptTrie.root(),
       logsBloom: this.bloom.slice(),
       difficulty: 0n,
       number: this.number,

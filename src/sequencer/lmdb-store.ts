@@ -120,6 +120,8 @@ export class LmdbSequencerStore implements SequencerStore {
       this.store.chain.putMiniBlock(batch, mini.seq, encodeMiniBlock(mini, changes));
       this.store.chain.setHeadMiniBlock(batch, mini.seq);
       for (const t of mini.transactions) this.store.chain.unjournalInBatch(batch, t.hash);
+      // Indexed now: the position in the block is final once the mini-block is durable.
+      mini.receipts.forEach((r) => this.store.chain.putTxLocation(batch, r.transactionHash, mini.blockNumber, r.transactionIndex));
     });
   }
 
@@ -149,7 +151,6 @@ export class LmdbSequencerStore implements SequencerStore {
       this.store.chain.putHeader(batch, n, rlp);
       this.store.chain.putBody(batch, n, block.transactions.map((t) => encodeBodyEntry(t.from, t.raw)));
       this.store.chain.putReceipts(batch, n, receipts.map(encodeReceipt));
-      block.transactions.forEach((t, i) => this.store.chain.putTxLocation(batch, t.hash, n, i));
       this.store.chain.setHeadBlock(batch, n);
     });
     this.headBlock = { header: block.header, hash: block.hash };

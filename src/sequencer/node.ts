@@ -183,7 +183,7 @@ export class SequencerNode implements NodeApi {
     const b = this.seq.building;
     const i = b.indexByHash.get(bytesToHex(hash));
     if (i !== undefined && i < b.durableCount) return { tx: b.transactions[i]!, blockNumber: b.number, blockHash: ZERO_HASH, index: i };
-    const loc = this.store.txLocation(hash);
+    const loc = this.sealedLocation(hash);
     if (!loc) return null;
     const block = this.store.blockByNumber(loc.blockNumber)!;
     return { tx: block.transactions[loc.index]!, blockNumber: loc.blockNumber, blockHash: block.hash, index: loc.index };
@@ -193,9 +193,15 @@ export class SequencerNode implements NodeApi {
     const b = this.seq.building;
     const i = b.indexByHash.get(bytesToHex(hash));
     if (i !== undefined && i < b.durableCount) return { ...b.receipts[i]!, blockHash: ZERO_HASH };
-    const loc = this.store.txLocation(hash);
+    const loc = this.sealedLocation(hash);
     if (!loc) return null;
     return this.withBlockHash(this.store.receipts(loc.blockNumber)[loc.index]!);
+  }
+
+  /** The index also covers the block being built; those are answered from memory (durable ones only). */
+  private sealedLocation(hash: Uint8Array) {
+    const loc = this.store.txLocation(hash);
+    return loc && loc.blockNumber < this.seq.building.number ? loc : null;
   }
 
   private resolveNumber(tag: BlockTag): bigint | null {
