@@ -207,6 +207,8 @@ export class MvHost implements HostState {
       let flags = 0;
       try {
         flags = this.base.loadAccount(address, rec);
+        // The core sees a missing account with the empty code hash; so must every comparison.
+        if (!(flags & BaseFlags.Exists)) this.u8.set(EMPTY_CODE_HASH, (rec + Acct.BASE_CODE_HASH) * 4);
       } finally {
         Atomics.store(this.i32, at, flags | BaseFlags.Loaded);
         Atomics.notify(this.i32, at);

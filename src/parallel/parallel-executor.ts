@@ -52,7 +52,7 @@ import { Control, FAIL_NAMES, FailReason, FALLBACK_NAMES } from "./control-layou
 import { SharedHeap } from "./heap";
 import { MAILBOX_WORDS } from "./mailbox-layout";
 import { SerialExecutor } from "./serial-executor";
-import { Txn, TXN_WORDS } from "./txn-layout";
+import { READ_WORDS, ReadEntry, Txn, TXN_WORDS } from "./txn-layout";
 import type { BatchExecutor, BatchState, BatchStats } from "./types";
 import type { FromWorker, ToWorker } from "./worker";
 import type { WorkerStats } from "./txn-executor";
@@ -261,6 +261,33 @@ export class ParallelExecutor implements BatchExecutor {
       wallNs: Bun.nanoseconds() - t0,
     };
     return results;
+  }
+
+  /**
+   * The dependency graph the last parallel batch found: for each transaction, the earlier
+   * transactions whose writes its final execution read (a coinbase reader depends on all of
+   * them). Read from the shared heap, so valid until the next execute(); empty after a serial batch.
+   */
+  lastDependencies(): number[][] {
+    const { i32 } = this.heap;
+    if (this.lastStats?.mode !== "parallel") return [];
+    const table = i32[Control.TXN_TABLE]!;
+    const limit = i32[Control.LIMIT]!;
+    const deps: number[][] = [];
+    for (let j = 0; j < this.lastStats.txs; j++) {
+      const found = new Set<number>();
+      const rs = j < limit ? i32[table + j * TXN_WORDS + Txn.READS]! : 0;
+      for (let k = 0, n = rs ? i32[rs]! : 0; k < n; k++) {
+        const at = rs + 1 + k * READ_WORDS;
+        if (i32[at + 1] === ReadEntry.Coinbase) for (let t = 0; t < j; t++) found.add(t);
+        else if (i32[at + 1] !== ReadEntry.HasStorage && i32[at + 2]! >= 0) found.add(i32[at + 2]!);
+      }
+      const prev = i32[table + j * TXN_WORDS + Txn.PREV_SAME_SENDER]! - 1;
+      if (prev >= 0) found.add(prev);
+      if (j >= limit) for (let t = 0; t < j; t++) found.add(t);
+      deps.push([...found].sort((a, b) => a - b));
+    }
+    return deps;
   }
 
   private runSerial(env: BlockEnv, txs: TxInput[], state: BatchState, t0: number, why: string | null): ExecResult[] {

@@ -53,6 +53,12 @@ export class Scheduler {
     Atomics.wait(this.i32, Control.WAKE, observedWake, ms);
   }
 
+  /** True while either index is below the limit: a task may be handed out on the next try. */
+  get hasWork(): boolean {
+    const limit = this.limit;
+    return Atomics.load(this.i32, Control.EXEC_IDX) < limit || Atomics.load(this.i32, Control.VAL_IDX) < limit;
+  }
+
   get wakeCounter(): number {
     return Atomics.load(this.i32, Control.WAKE);
   }

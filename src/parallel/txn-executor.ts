@@ -163,27 +163,29 @@ export class TxnExecutor {
     this.writes.length = 0;
     this.deriveWrites(j, incarnation, raw);
 
-    // Drop the previous incarnation's writes to locations this one did not write.
+    // Drop the previous incarnation's writes to locations this one did not write. Write sets
+    // are a handful of entries, so plain scans beat building sets.
     const writes = this.writes;
     const prev = i32[t + Txn.WRITES]!;
-    let wroteNew = false;
-    const now = new Set<number>();
-    for (let k = 0; k < writes.length; k += 3) now.add(writes[k]! * 8 + writes[k + 1]!);
-    if (prev === 0) {
-      wroteNew = writes.length > 0;
-    } else {
-      const before = new Set<number>();
-      for (let k = 0, n = i32[prev]!; k < n; k++) {
+    let wroteNew = prev === 0 && writes.length > 0;
+    if (prev !== 0) {
+      const n = i32[prev]!;
+      for (let k = 0; k < n; k++) {
         const rec = i32[prev + 1 + k * WRITE_WORDS]!;
         const field = i32[prev + 2 + k * WRITE_WORDS]! as Field;
-        before.add(rec * 8 + field);
-        if (!now.has(rec * 8 + field)) {
+        let kept = false;
+        for (let w = 0; w < writes.length && !kept; w += 3) kept = writes[w] === rec && writes[w + 1] === field;
+        if (!kept) {
           this.mv.lock(rec);
           this.mv.remove(rec, field, j);
           this.mv.unlock(rec);
         }
       }
-      for (const key of now) if (!before.has(key)) wroteNew = true;
+      for (let w = 0; w < writes.length && !wroteNew; w += 3) {
+        let old = false;
+        for (let k = 0; k < n && !old; k++) old = i32[prev + 1 + k * WRITE_WORDS] === writes[w] && i32[prev + 2 + k * WRITE_WORDS] === writes[w + 1];
+        wroteNew = !old;
+      }
     }
 
     const ws = heap.alloc(1 + writes.length);

@@ -108,7 +108,8 @@ function run(env: BlockEnv, useLmdb: boolean): FromWorker {
         const wake = sched.wakeCounter;
         if (sched.nextTask(task)) continue;
         if (sched.done) break;
-        sched.idle(wake, 1);
+        // Sleep only when nothing is left to hand out; otherwise the next index may be ready now.
+        if (!sched.hasWork) sched.idle(wake, 1);
         continue;
       }
       if (task.txn >= sched.limit) {

@@ -18,7 +18,10 @@
 // Block environment (fixed, 216 bytes):
 //   u64 number | u64 timestamp | u64 gas_limit | u64 chain_id
 //   [20] coinbase | [32] prev_randao | [32] base_fee | [32] blob_base_fee
-//   u32 flags (bit0: skip nonce/balance/fee checks, for eth_call) | [44] reserved (zero)
+//   u32 flags (bit0: skip nonce/balance/fee checks, for eth_call; bit1: defer the coinbase
+//   credit: the priority fee is not paid and the coinbase account is neither loaded nor touched
+//   for it, so it appears in neither set unless the transaction itself uses it; the host credits
+//   tips itself, in order, e.g. after a parallel batch) | [44] reserved (zero)
 // Transaction (variable, follows the block environment):
 //   u8 type (0 legacy, 1 EIP-2930, 2 EIP-1559, 3 EIP-4844) | u8 has_to | [20] sender | [20] to
 //   u64 nonce | u64 gas_limit | [32] value | [32] gas_price (legacy/2930) | [32] max_fee_per_gas
@@ -28,6 +31,7 @@
 //   u32 blob_hashes_len | [32] hash * blob_hashes_len
 #define EVM_BLOCK_ENV_SIZE 216u
 #define EVM_FLAG_NO_VALIDATION 1u
+#define EVM_FLAG_DEFER_COINBASE 2u
 
 // ---- Output: evm_execute returns its length; the bytes are at evm_output_buffer(). ----
 //   u32 status (evm_status below) | u32 invalid_reason (evm_invalid, when status = INVALID)

@@ -246,14 +246,18 @@ void run_transaction(const uint8_t* input, size_t len, CodeCache& codes, ByteWri
   int64_t gas_used = int64_t(tx.gas_limit) - r.gas_left;
   const int64_t refund = std::min<int64_t>(std::max<int64_t>(state.refund(), 0), gas_used / gas::kMaxRefundQuotient);
   gas_used -= refund;
-  Account& coinbase = state.get(block.coinbase);
+  // EVM_FLAG_DEFER_COINBASE: the host credits the tip itself, so the coinbase is not loaded here.
+  const bool defer_coinbase = tx.flags & EVM_FLAG_DEFER_COINBASE;
+  Account* coinbase = defer_coinbase ? nullptr : &state.get(block.coinbase);
   if (pays) {
     state.set_balance(sender, sender.balance + price * u256::from(tx.gas_limit - uint64_t(gas_used)));
-    const u256 tip = (price - block.base_fee) * u256::from(uint64_t(gas_used));
-    if (is_zero(tip)) {
-      if (coinbase.is_empty()) state.touch(coinbase);
-    } else {
-      state.set_balance(coinbase, coinbase.balance + tip);
+    if (coinbase) {
+      const u256 tip = (price - block.base_fee) * u256::from(uint64_t(gas_used));
+      if (is_zero(tip)) {
+        if (coinbase->is_empty()) state.touch(*coinbase);
+      } else {
+        state.set_balance(*coinbase, coinbase->balance + tip);
+      }
     }
   }
 

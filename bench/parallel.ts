@@ -1,0 +1,198 @@
+// npx bun run bench parallel [--json] [--txs N] [--runs R] [--workload NAME] [--graphs DIR]
+// The parallel executor on fixed workloads over the sequencer's real state store (LMDB StateDb,
+// workers reading committed state themselves): for every workload and 1..core-count workers,
+// tx/s, speedup over the serial executor, re-executions per transaction and validation aborts,
+// after checking that parallel results equal serial ones. From the dependency graph Block-STM
+// found and each transaction's measured serial cost it also simulates larger machines: the
+// speedup bound max(critical path, work / cores) gives at 8..100 cores. The graphs are
+// written as JSON (one file per workload) to --graphs (default: a temporary folder).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ExecStatus, type ExecResult } from "../src/exec/abi";
+import { EvmCore } from "../src/exec/core";
+import { ParallelExecutor, SerialExecutor } from "../src/parallel/index";
+import { ChainStore } from "../src/state/index";
+import { addr, blockEnv, deployContracts, workload, WORKLOADS, WorldBuilder, type WorkloadName } from "../test/parallel/workloads";
+import { median } from "./stats";
+
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const opt = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const N = Number(opt("--txs") ?? 1000);
+const RUNS = Number(opt("--runs") ?? 5);
+const only = opt("--workload");
+const graphDir = opt("--graphs") ?? mkdtempSync(join(tmpdir(), "bunseq-parallel-graphs-"));
+const cores = navigator.hardwareConcurrency;
+const SIM_CORES = [8, 16, 32, 64, 100] as const;
+const log = (...a: unknown[]) => !json && console.log(...a);
+
+const datadir = mkdtempSync(join(tmpdir(), "bunseq-bench-parallel-"));
+const store = ChainStore.open(datadir);
+const state = store.state;
+const core = await EvmCore.load("wasm");
+const env = blockEnv(addr(99, 0));
+const world = new WorldBuilder(core, env, state);
+log(`setting up: 100 Uniswap pairs, ${N} transactions per workload, ${RUNS} timed runs each, ${cores} cores`);
+const contracts = deployContracts(world, 100);
+await state.commit();
+
+const lmdb = { path: join(datadir, "chain"), isCommitted: () => state.commitsInFlight === 0 && !state.hasUncomputedChanges };
+const executors: ParallelExecutor[] = [];
+for (let k = 1; k <= cores; k++) executors.push(await ParallelExecutor.create({ workers: k, core, minParallelBatch: 1, lmdb }));
+const serial = new SerialExecutor(core);
+
+interface Entry {
+  workload: WorkloadName;
+  workers: number;
+  txPerSec: number;
+  speedupVsSerial: number;
+  reexecPerTx: number;
+  validationAborts: number;
+  simulated: Record<number, number>;
+}
+const entries: Entry[] = [];
+const serialRows: { workload: WorkloadName; txPerSec: number }[] = [];
+const graphs: Record<string, { file: string; edges: number; longestChain: number; criticalPathUs: number; workUs: number }> = {};
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  await fn(); // warm-up
+  state.discard();
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = Bun.nanoseconds();
+    await fn();
+    samples.push(Bun.nanoseconds() - t0);
+    state.discard();
+  }
+  return median(samples);
+}
+
+for (const name of WORKLOADS) {
+  if (only && name !== only) continue;
+  const txs = workload(name, world, contracts, N);
+  await state.commit();
+
+  // Serial: the baseline, and each transaction's cost for the simulation.
+  const serialNs = await timed(() => serial.execute(env, txs, state));
+  // Each transaction's cost is its fastest of three serial runs (a GC pause is not a cost).
+  const costs: number[] = new Array(N).fill(Infinity);
+  let expected: ExecResult[] = [];
+  for (let round = 0; round < 3; round++) {
+    expected = txs.map((tx, i) => {
+      const t0 = Bun.nanoseconds();
+      const r = core.execute(env, tx, state);
+      if (r.status !== ExecStatus.Invalid) state.apply(r.accounts);
+      costs[i] = Math.min(costs[i]!, Bun.nanoseconds() - t0);
+      return r;
+    });
+    state.discard();
+  }
+  if (expected.some((r) => r.status !== ExecStatus.Success)) throw new Error(`${name}: a workload transaction failed`);
+  serialRows.push({ workload: name, txPerSec: (N / serialNs) * 1e9 });
+
+  // The dependency graph Block-STM finds (with the most workers), and the simulation.
+  const widest = executors[executors.length - 1]!;
+  const got = await widest.execute(env, txs, state);
+  const deps = widest.lastDependencies();
+  state.discard();
+  if (!Bun.deepEquals(got, expected, true)) throw new Error(`${name}: parallel results differ from serial`);
+  const finish: number[] = [];
+  let edges = 0;
+  let longest = 0;
+  const chain: number[] = [];
+  for (let j = 0; j < N; j++) {
+    let start = 0;
+    let depth = 0;
+    for (const d of deps[j]!) {
+      start = Math.max(start, finish[d]!);
+      depth = Math.max(depth, chain[d]!);
+      edges++;
+    }
+    finish.push(start + costs[j]!);
+    chain.push(depth + 1);
+    longest = Math.max(longest, depth + 1);
+  }
+  const criticalPath = Math.max(...finish);
+  const work = costs.reduce((a, b) => a + b, 0);
+  const simulated: Record<number, number> = {};
+  for (const p of SIM_CORES) simulated[p] = round(work / Math.max(criticalPath, work / p));
+  const file = join(graphDir, `${name}.json`);
+  mkdirSync(graphDir, { recursive: true });
+  writeFileSync(file, JSON.stringify({ workload: name, txs: N, costNs: costs, dependencies: deps }));
+  graphs[name] = { file, edges, longestChain: longest, criticalPathUs: round(criticalPath / 1e3), workUs: round(work / 1e3) };
+
+  log(`\n${name}: serial ${fmt((N / serialNs) * 1e9)} tx/s; graph: ${edges} edges, longest chain ${longest} txs, critical path ${round(criticalPath / 1e3)} us of ${round(work / 1e3)} us work`);
+  log(`  simulated speedup at ${SIM_CORES.join("/")} cores: ${SIM_CORES.map((p) => simulated[p]).join(" / ")}`);
+  log("  workers     tx/s   speedup  reexec/tx  aborts");
+  for (const ex of executors) {
+    const ns = await timed(() => ex.execute(env, txs, state));
+    const s = ex.lastStats!;
+    const e: Entry = {
+      workload: name,
+      workers: ex.workers,
+      txPerSec: round((N / ns) * 1e9),
+      speedupVsSerial: round(serialNs / ns),
+      reexecPerTx: round((s.executions - N) / N),
+      validationAborts: s.validationAborts,
+      simulated,
+    };
+    entries.push(e);
+    log(`  ${String(e.workers).padStart(7)} ${fmt(e.txPerSec).padStart(8)} ${e.speedupVsSerial.toFixed(2).padStart(8)}x ${e.reexecPerTx.toFixed(3).padStart(10)} ${String(e.validationAborts).padStart(7)}`);
+  }
+}
+
+// The serial-fallback threshold: the smallest batch the widest pool runs faster than serial.
+const threshold: Record<string, number | null> = {};
+if (!only) {
+  const widest = executors[executors.length - 1]!;
+  for (const name of ["independent-transfers", "erc20-distinct"] as WorkloadName[]) {
+    const txs = workload(name, world, contracts, 256);
+    await state.commit();
+    let found: number | null = null;
+    const rows: string[] = [];
+    for (const size of [2, 4, 8, 16, 32, 64, 128, 256]) {
+      const batch = txs.slice(0, size);
+      const reps = Math.max(RUNS, Math.ceil(2048 / size));
+      const s: number[] = [];
+      const p: number[] = [];
+      for (let r = 0; r < reps; r++) {
+        let t0 = Bun.nanoseconds();
+        await serial.execute(env, batch, state);
+        s.push(Bun.nanoseconds() - t0);
+        state.discard();
+        t0 = Bun.nanoseconds();
+        await widest.execute(env, batch, state);
+        p.push(Bun.nanoseconds() - t0);
+        state.discard();
+      }
+      const ratio = median(s) / median(p);
+      rows.push(`${size}: ${ratio.toFixed(2)}x`);
+      if (ratio > 1 && found === null) found = size;
+      if (ratio <= 1) found = null;
+    }
+    threshold[name] = found;
+    log(`\nthreshold (${name}, ${widest.workers} workers, speedup by batch size): ${rows.join(", ")} -> parallel from ${found ?? "never"}`);
+  }
+}
+
+if (json) {
+  console.log(JSON.stringify({ txsPerBatch: N, cores, workloads: entries, serial: serialRows, graphs, threshold }, null, 1));
+} else {
+  log(`\ndependency graphs written to ${graphDir}`);
+}
+for (const ex of executors) await ex.close();
+await store.close();
+rmSync(datadir, { recursive: true, force: true });
+process.exit(0);
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function fmt(x: number): string {
+  return Math.round(x).toLocaleString("en-US");
+}

@@ -1,0 +1,150 @@
+// The parallel executor's special paths, each against the serial baseline: workers reading the
+// pre-state straight from LMDB, the serial tail when a storage count cannot be known, the
+// coinbase sending and receiving inside a batch, and the small-batch serial fallback.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AccountChange, HostAccount, TxInput } from "../../src/exec/abi";
+import { EvmCore } from "../../src/exec/core";
+import { bigintToBytes32, hexToBytes } from "../../src/crypto/index";
+import { ParallelExecutor, SerialExecutor, type BatchState } from "../../src/parallel/index";
+import { ChainStore } from "../../src/state/index";
+import { MemoryState } from "../../src/statetest/memory-state";
+import { addr, blockEnv, cloneMemoryState, deployContracts, E18, workload, WORKLOADS, WorldBuilder } from "./workloads";
+
+let core: EvmCore;
+let serial: SerialExecutor;
+beforeAll(async () => {
+  core = await EvmCore.load("wasm");
+  serial = new SerialExecutor(core);
+});
+
+describe("LMDB pre-state read by the workers", () => {
+  let datadir: string;
+  let store: ChainStore;
+  let exec: ParallelExecutor;
+  afterAll(async () => {
+    await exec?.close();
+    await store?.close();
+    rmSync(datadir, { recursive: true, force: true });
+  });
+
+  test("every bench workload gives serial's results and state root", async () => {
+    datadir = mkdtempSync(join(tmpdir(), "bunseq-parallel-lmdb-"));
+    store = ChainStore.open(datadir);
+    const state = store.state;
+    const env = blockEnv(addr(99, 1));
+    const w = new WorldBuilder(core, env, state);
+    const c = deployContracts(w, 4);
+    await state.commit();
+    const isCommitted = () => state.commitsInFlight === 0 && !state.hasUncomputedChanges;
+    exec = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1, lmdb: { path: join(datadir, "chain"), isCommitted } });
+    for (const name of WORKLOADS) {
+      const txs = workload(name, w, c, 48);
+      await state.commit();
+      const expected = await serial.execute(env, txs, state);
+      const root = state.computeStateRoot();
+      state.discard();
+      expect(isCommitted()).toBe(true);
+      const got = await exec.execute(env, txs, state);
+      expect(exec.lastStats!.mode).toBe("parallel");
+      expect(got).toEqual(expected);
+      expect(state.computeStateRoot()).toEqual(root);
+      state.discard();
+    }
+  }, 120_000);
+});
+
+/** A state that cannot count storage slots: only the `hasStorage` flag, as HostState promises. */
+class FlagOnlyState implements BatchState {
+  constructor(readonly inner: MemoryState) {}
+  account(a: Uint8Array): HostAccount | undefined {
+    const x = this.inner.account(a);
+    return x && { nonce: x.nonce, balance: x.balance, codeHash: x.codeHash, code: x.code, hasStorage: x.hasStorage };
+  }
+  storage(a: Uint8Array, k: Uint8Array, out: Uint8Array) {
+    this.inner.storage(a, k, out);
+  }
+  blockHash(n: bigint) {
+    return this.inner.blockHash(n);
+  }
+  apply(changes: AccountChange[]) {
+    this.inner.apply(changes);
+  }
+}
+
+describe("special cases", () => {
+  let exec: ParallelExecutor;
+  beforeAll(async () => {
+    exec = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1 });
+  });
+  afterAll(async () => {
+    await exec?.close();
+  });
+
+  const env = blockEnv(addr(98, 0));
+  const sender = (i: number) => addr(97, i);
+
+  function world(): { state: MemoryState; w: WorldBuilder } {
+    const state = new MemoryState();
+    const w = new WorldBuilder(core, env, state);
+    w.fund(Array.from({ length: 8 }, (_, i) => sender(i)));
+    return { state, w };
+  }
+
+  async function same(state: MemoryState, txs: TxInput[], wrap = (s: MemoryState): BatchState => s) {
+    const a = cloneMemoryState(state);
+    const b = cloneMemoryState(state);
+    const expected = await serial.execute(env, txs, wrap(a));
+    const got = await exec.execute(env, txs, wrap(b));
+    expect(got).toEqual(expected);
+    expect(b.root()).toEqual(a.root());
+    return exec.lastStats!;
+  }
+
+  test("a contract's last slot cleared, with no slot count: serial from the next reader on", async () => {
+    const { state, w } = world();
+    // Runtime: slot 0 = 0. Its storage starts with slot 0 = 1, so the first call empties it.
+    const clearer = addr(96, 0);
+    state.put(clearer, { nonce: 1n, balance: 0n, code: hexToBytes("0x5f5f5500"), storage: [[bigintToBytes32(0n), bigintToBytes32(1n)]] });
+    const txs = [w.tx(sender(0), clearer, new Uint8Array(0), 60_000n), w.tx(sender(1), clearer, new Uint8Array(0), 60_000n), w.tx(sender(2), sender(3), new Uint8Array(0), 21_000n, { value: 5n })];
+    const stats = await same(state, txs, (s) => new FlagOnlyState(s));
+    expect(stats.fallback).toBe("storage slot count unknown");
+    expect(stats.serialTail).toBeGreaterThan(0);
+  });
+
+  test("the coinbase sends, receives and is paid within one batch", async () => {
+    const { state, w } = world();
+    const cbEnv = blockEnv(sender(0));
+    const txs: TxInput[] = [];
+    for (let i = 0; i < 12; i++) {
+      txs.push(w.tx(sender(1 + (i % 6)), sender(7), new Uint8Array(0), 21_000n, { value: 1n }));
+      if (i % 4 === 0) txs.push(w.tx(sender(0), sender(5), new Uint8Array(0), 21_000n, { value: E18 }));
+      if (i % 4 === 2) txs.push(w.tx(sender(2), sender(0), new Uint8Array(0), 21_000n, { value: 3n }));
+    }
+    const a = cloneMemoryState(state);
+    const b = cloneMemoryState(state);
+    expect(await exec.execute(cbEnv, txs, b)).toEqual(await serial.execute(cbEnv, txs, a));
+    expect(b.root()).toEqual(a.root());
+  });
+
+  test("zero tips to a coinbase that does not exist delete it every time, as serial reports", async () => {
+    const { state, w } = world();
+    const txs = Array.from({ length: 10 }, (_, i) => w.tx(sender(i % 4), sender(5), new Uint8Array(0), 21_000n, { maxPriorityFeePerGas: 0n }));
+    await same(state, txs);
+  });
+
+  test("batches below the threshold run serially", async () => {
+    const small = await ParallelExecutor.create({ workers: 1, core, minParallelBatch: 4 });
+    try {
+      const { state, w } = world();
+      const txs = [w.tx(sender(0), sender(1), new Uint8Array(0), 21_000n, { value: 1n })];
+      const a = cloneMemoryState(state);
+      expect(await small.execute(env, txs, state)).toEqual(await serial.execute(env, txs, a));
+      expect(small.lastStats!.mode).toBe("serial");
+    } finally {
+      await small.close();
+    }
+  });
+});
