@@ -40,6 +40,9 @@ class StateDbView implements StateView {
     const rec = this.db.accountRecord(a);
     return rec ? this.db.code(rec.codeHash) : new Uint8Array(0);
   }
+  slotCount(a: Uint8Array) {
+    return this.db.accountRecord(a)?.slotCount;
+  }
   storageAt(a: Uint8Array, slot: Uint8Array) {
     const out = new Uint8Array(32);
     this.db.storage(a, slot, out);
@@ -196,6 +199,10 @@ export class LmdbSequencerStore implements SequencerStore {
 
   txLocation(hash: Uint8Array) {
     return this.store.chain.getTxLocation(hash) ?? null;
+  }
+
+  isCommitted(): boolean {
+    return this.store.state.commitsInFlight === 0 && !this.store.state.hasUncomputedChanges;
   }
 
   close(): Promise<void> {

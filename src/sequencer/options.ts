@@ -10,6 +10,11 @@ export const SEQUENCER_OPTIONS = {
   "block-ms": { type: "int", default: 1000, help: "EVM block interval in milliseconds" },
   "block-gas-limit": { type: "bigint", default: 1_000_000_000n, help: "gas limit of each EVM block (dev genesis only; a genesis file sets its own)" },
   coinbase: { type: "string", default: "0x0000000000000000000000000000000000000000", help: "address that receives priority fees" },
+  workers: {
+    type: "int",
+    default: Math.max(1, navigator.hardwareConcurrency - 1),
+    help: "execution workers (Block-STM); 1 means serial execution on the main thread. Default: cores minus one for RPC and commits",
+  },
   "max-txs-per-mini-block": { type: "int", default: 2000, help: "upper bound of transactions executed per mini-block" },
   "receipt-timeout-ms": { type: "int", default: 2000, help: "default timeout of eth_sendRawTransactionSync" },
   "log-level": { type: "string", default: "info", help: "debug, info, warn or error" },

@@ -4,6 +4,7 @@
 import type { Common } from "@ethereumjs/common";
 import { ExecStatus, INVALID_MESSAGES, InvalidReason, type AccountChange } from "../exec/abi";
 import type { EvmCore } from "../exec/core";
+import type { BatchExecutor } from "../parallel/index";
 import type { Block, MiniBlock, Receipt } from "../chain/types";
 import { bytesToHex } from "../crypto/index";
 import { decodeSignedTx, TxDecodeError } from "../tx/index";
@@ -62,6 +63,7 @@ export class Sequencer {
   constructor(
     readonly store: SequencerStore,
     readonly core: EvmCore,
+    private readonly executor: BatchExecutor,
     readonly pool: TxPool,
     private readonly recovery: RecoveryBatcher,
     readonly common: Common,
@@ -214,8 +216,11 @@ export class Sequencer {
       receipts: [],
     };
     const changes: AccountChange[] = [];
-    for (const p of batch) {
-      const result = this.core.execute(b.env, coreInput(p), this.store.state);
+    // The executor applies each valid transaction's changes to the state, in order.
+    const results = await this.executor.execute(b.env, batch.map(coreInput), this.store.state);
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i]!;
+      const result = results[i]!;
       if (result.status === ExecStatus.Invalid) {
         // The pool admitted it, but state moved on (e.g. the sender spent its balance).
         if (result.invalidReason !== InvalidReason.NonceTooHigh) {
@@ -226,7 +231,6 @@ export class Sequencer {
         }
         continue;
       }
-      this.store.state.apply(result.accounts);
       for (const c of result.accounts) changes.push(c);
       const tx = includedTx(p.signed, p.sender);
       mini.transactions.push(tx);

@@ -10,6 +10,7 @@ import { createLogger, isLogLevel, type Logger } from "../log/logger";
 import { startRpcServer } from "../rpc/index";
 import { createSenderRecovery, WorkerPoolRecovery } from "../tx/index";
 import { TxPool } from "../txpool/index";
+import { type BatchExecutor, ParallelExecutor, SerialExecutor } from "../parallel/index";
 import { RecoveryBatcher } from "./intake";
 import { LmdbSequencerStore } from "./lmdb-store";
 import { SequencerNode } from "./node";
@@ -28,6 +29,8 @@ export interface SequencerOptions {
   "block-gas-limit": bigint;
   coinbase: string;
   "max-txs-per-mini-block": number;
+  /** Execution workers; 1 or absent means serial. */
+  workers?: number;
   "receipt-timeout-ms": number;
   "log-level": string;
   "log-format": string;
@@ -65,9 +68,11 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
   if (!/^0x[0-9a-fA-F]{40}$/.test(opts.coinbase)) throw new ConfigError(`--coinbase: expected a 20-byte hex address, got "${opts.coinbase}"`);
   const { genesis, dev } = readGenesis(opts);
   const cleanups: (() => Promise<void> | void)[] = [];
-  const stopAll = async () => {
-    for (const c of cleanups.reverse()) await c();
-  };
+  let stopping: Promise<void> | null = null;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      for (const c of cleanups.reverse()) await c();
+    })());
   try {
     const store = await LmdbSequencerStore.open(opts.datadir, genesis, log);
     cleanups.push(() => store.close());
@@ -75,6 +80,12 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
 
     const core = await EvmCore.load("wasm");
     setKeccakImpl((data) => core.keccak256(data)); // the trie hashes through the core: ~5x faster
+    const executor: BatchExecutor =
+      (opts.workers ?? 1) > 1
+        ? await ParallelExecutor.create({ workers: opts.workers, core, lmdb: { path: `${opts.datadir}/chain`, isCommitted: () => store.isCommitted() } })
+        : new SerialExecutor(core);
+    cleanups.push(() => executor.close());
+    log.info("execution", { mode: executor instanceof SerialExecutor ? "serial" : "parallel (Block-STM)", workers: opts.workers ?? 1 });
     const pool = new TxPool(store.state, { chainId: genesis.chainId, blockGasLimit: genesis.header.gasLimit });
     const sync = createSenderRecovery();
     const workers = await WorkerPoolRecovery.create({ workers: 1 }).catch(() => null);
@@ -84,6 +95,7 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
     const sequencer = new Sequencer(
       store,
       core,
+      executor,
       pool,
       new RecoveryBatcher(sync, workers),
       genesis.common,

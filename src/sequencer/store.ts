@@ -9,6 +9,8 @@ export interface StateView extends HostState {
   balance(address: Uint8Array): bigint;
   code(address: Uint8Array): Uint8Array;
   storageAt(address: Uint8Array, slot: Uint8Array): Uint8Array;
+  /** Non-zero storage slots of an account (the parallel executor's EIP-7610 bookkeeping). */
+  slotCount(address: Uint8Array): number | undefined;
 }
 
 export interface SequencerStore {
@@ -36,5 +38,7 @@ export interface SequencerStore {
   journaled(): { from: Uint8Array; raw: Uint8Array }[];
   /** Where a sealed transaction is. */
   txLocation(hash: Uint8Array): { blockNumber: bigint; index: number } | null;
+  /** True when LMDB holds everything the state view shows (no overlay, nothing committing). */
+  isCommitted(): boolean;
   close(): Promise<void>;
 }
