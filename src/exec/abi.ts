@@ -2,7 +2,7 @@
 // the execution core's input and output buffers. Keep the two files in step (EVM_ABI_VERSION).
 
 export const ABI_VERSION = 2;
-export const BLOCK_ENV_SIZE = 216;
+export const BLOCK_ENV_SIZE = 196;
 export const ACCOUNT_RECORD_SIZE = 80;
 export const FLAG_NO_VALIDATION = 1;
 /** The core skips the coinbase tip credit and never loads the coinbase for it (the host credits tips). */

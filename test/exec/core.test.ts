@@ -20,3 +20,11 @@ test("instances from one compiled module keep separate state", async () => {
   b.keccak256(new Uint8Array([2]));
   expect(a.keccak256(new Uint8Array([1]))).toEqual(x);
 });
+
+test("the encoded input is exactly as long as inputSize says", async () => {
+  const { encodeInput, inputSize } = await import("../../src/exec/abi");
+  const { block, call } = await import("./helpers");
+  const tx = { ...call(21_000n), data: new Uint8Array(5), accessList: [{ address: new Uint8Array(20), storageKeys: [new Uint8Array(32)] }] };
+  const buf = new Uint8Array(inputSize(tx) + 64);
+  expect(encodeInput(block, tx, buf)).toBe(inputSize(tx));
+});

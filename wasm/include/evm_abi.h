@@ -15,7 +15,7 @@
 #define EVM_ABI_VERSION 2u
 
 // ---- Input: written by the host at evm_input_buffer(), evm_execute(len) reads it. ----
-// Block environment (fixed, 216 bytes):
+// Block environment (fixed, 196 bytes):
 //   u64 number | u64 timestamp | u64 gas_limit | u64 chain_id
 //   [20] coinbase | [32] prev_randao | [32] base_fee | [32] blob_base_fee
 //   u32 flags (bit0: skip nonce/balance/fee checks, for eth_call; bit1: defer the coinbase
@@ -29,7 +29,7 @@
 //   u32 data_len | data
 //   u32 access_list_len | per entry: [20] address | u32 n_keys | [32] key * n_keys
 //   u32 blob_hashes_len | [32] hash * blob_hashes_len
-#define EVM_BLOCK_ENV_SIZE 216u
+#define EVM_BLOCK_ENV_SIZE 196u
 #define EVM_FLAG_NO_VALIDATION 1u
 #define EVM_FLAG_DEFER_COINBASE 2u
 
