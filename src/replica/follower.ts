@@ -3,6 +3,10 @@
 // hands each block to a BlockVerifier that re-executes it first (src/fullnode). Frames are
 // applied in order; each batch of whole frames is one atomic LMDB commit together with its
 // chain rows, so a crash leaves the store at a frame boundary and the stream resumes after it.
+//
+// The replica's hot path reads entries lean (src/stream/entry.ts): only the state diff is turned
+// into objects; transactions and receipts of the open block are materialised when something
+// reads them (an RPC query of the pending block, a subscription, a transaction waiter).
 import type { Common } from "@ethereumjs/common";
 import type { AccountChange } from "../exec/abi";
 import type { EvmCore } from "../exec/core";
@@ -16,8 +20,10 @@ import { BlockBuilder } from "../sequencer/block-builder";
 import type { SequencerEvents } from "../sequencer/sequencer";
 import type { WriteBatch } from "../state/index";
 import { StreamFatalError, type StreamPosition } from "../stream/client";
+import { decodeEntryRows, EntryError, type MiniRows } from "../stream/entry";
 import type { Frame } from "../stream/format";
 import { LazyTx } from "./lazy-tx";
+import { mergeChanges } from "./merge-changes";
 import type { ReplicaStore } from "./store";
 
 /** A mini-block as the stream delivered it. */
@@ -38,11 +44,13 @@ export interface BlockVerifier {
   };
 }
 
+type Rows = ((b: WriteBatch) => void)[];
+
 const MAX_COMMITS_IN_FLIGHT = 3;
 const nowSeconds = () => BigInt(Math.floor(Date.now() / 1000));
+const lazyTx = (from: Uint8Array, raw: Uint8Array) => new LazyTx(from, raw);
 
 export class Follower {
-  building: BlockBuilder;
   /** Last frame whose commit is durable. */
   durableSeq: bigint;
   /** Called when more frames became durable (to serve them onward, to report catch-up). */
@@ -51,11 +59,19 @@ export class Follower {
   private readonly listeners: SequencerEvents[] = [];
   private readonly inFlight: Promise<unknown>[] = [];
   private readonly receiptWaiters = new Map<string, (() => void)[]>();
-  /** Full node: the open block's mini-blocks, waiting for its seal. */
-  private pendingMinis: StreamedMini[] = [];
   private failed: Error | null = null;
   /** Last frame taken, when newer than the store's stream head. */
   private tip: { seq: bigint; hash: Uint8Array } | null = null;
+  /** The open block: its number, every mini-block's rows, and the builder that presents it to reads. */
+  private openNumber: bigint;
+  private openRows: MiniRows[] = [];
+  private builder: BlockBuilder;
+  /** Entries of open mini-blocks not yet restored into the builder (materialised on read). */
+  private unrestored: Uint8Array[] = [];
+  /** Full node: the open block's mini-blocks, waiting for its seal. */
+  private pendingMinis: StreamedMini[] = [];
+  /** Replica: diffs of this batch's mini-blocks not yet applied (merged before a root or the commit). */
+  private unapplied: AccountChange[][] = [];
 
   constructor(
     readonly store: ReplicaStore,
@@ -64,12 +80,43 @@ export class Follower {
     private readonly verifier: BlockVerifier | null = null,
   ) {
     this.durableSeq = store.streamHead.seq;
-    this.building = this.newBuilder(store.head());
-    for (const mini of store.unsealedMiniBlocks()) mini.transactions.forEach((tx, i) => this.building.restore(tx, mini.receipts[i]!));
+    const head = store.head();
+    this.openNumber = head.header.number + 1n;
+    this.builder = this.newBuilder(head);
+    // Resume the open block after a restart: its mini-blocks are in the log, their state applied.
+    for (let seq = store.streamHead.seq; seq >= 0n && !verifier; seq--) {
+      const bytes = store.chain.getMiniBlock(seq);
+      if (!bytes) break;
+      const e = decodeEntryRows(bytes);
+      if (e.kind === "seal") break;
+      this.openRows.unshift(e);
+      this.unrestored.unshift(bytes);
+    }
   }
 
   get common(): Common {
     return this.store.genesis.common;
+  }
+
+  /** The open block as the sequencer's BlockBuilder presents it (pending transactions and receipts). */
+  get building(): BlockBuilder {
+    if (this.unrestored.length) {
+      const entries = this.unrestored;
+      this.unrestored = [];
+      for (const bytes of entries) this.restore(bytes);
+    }
+    return this.builder;
+  }
+
+  private restore(bytes: Uint8Array): MiniBlock {
+    const e = decodeLogEntry(bytes, lazyTx, logsBloom);
+    if (e.kind !== "mini") throw new Error("restore: not a mini-block");
+    const mini = e.mini;
+    mini.transactions.forEach((t, i) => {
+      (t as LazyTx).knownHash = mini.receipts[i]!.transactionHash;
+      this.builder.restore(t, mini.receipts[i]!);
+    });
+    return mini;
   }
 
   private newBuilder(parent: { header: Header; hash: Uint8Array }): BlockBuilder {
@@ -111,37 +158,18 @@ export class Follower {
   async apply(frames: Frame[]): Promise<void> {
     if (this.failed) throw this.failed;
     const t0 = Bun.nanoseconds();
-    const rows: ((b: WriteBatch) => void)[] = [];
+    const rows: Rows = [];
     const events: (() => void)[] = [];
     let last: Frame | null = null;
     try {
       for (const f of frames) {
-        let entry;
-        try {
-          entry = decodeLogEntry(f.entry, (from, raw) => new LazyTx(from, raw), logsBloom);
-        } catch (err) {
-          throw new StreamFatalError(`frame ${f.seq}: log entry does not decode (${(err as Error).message}) although its hash chain is intact`);
-        }
-        if (entry.kind === "mini") {
-          const mini = entry.mini;
-          if (mini.seq !== f.seq) throw new StreamFatalError(`frame ${f.seq} carries mini-block seq ${mini.seq}`);
-          if (mini.blockNumber !== this.building.number)
-            throw new StreamFatalError(`frame ${f.seq}: mini-block of block ${mini.blockNumber}, but block ${this.building.number} is open`);
-          mini.transactions.forEach((t, i) => ((t as LazyTx).knownHash = mini.receipts[i]!.transactionHash));
-          if (this.verifier) {
-            this.pendingMinis.push({ frame: f, mini, changes: entry.changes });
-          } else {
-            this.store.db.apply(entry.changes);
-            this.addMini(f, mini, rows, events);
-          }
-        } else {
-          if (entry.seq !== f.seq) throw new StreamFatalError(`frame ${f.seq} carries a seal with seq ${entry.seq}`);
-          this.seal(f, entry.header, rows, events);
-        }
+        if (this.verifier) this.takeVerified(f, rows, events);
+        else this.take(f, rows, events);
         last = f;
         this.tip = { seq: f.seq, hash: f.hash };
         this.counters.frames++;
       }
+      this.flushDiffs();
     } catch (err) {
       this.failed = err as Error;
       throw err;
@@ -169,6 +197,8 @@ export class Follower {
     this.inFlight.push(tracked);
     void tracked.finally(() => this.inFlight.splice(this.inFlight.indexOf(tracked), 1)).catch(() => {});
     for (const e of events) e();
+    // Absolute time (sub-millisecond) so lag can be measured against the sequencer's clock.
+    this.log.debug("applied", { from: frames[0]!.seq.toString(), to: seq.toString(), at: performance.timeOrigin + performance.now() });
     while (this.inFlight.length >= MAX_COMMITS_IN_FLIGHT) await this.inFlight[0];
   }
 
@@ -177,24 +207,45 @@ export class Follower {
     while (this.inFlight.length) await Promise.allSettled([...this.inFlight]);
   }
 
-  private addMini(f: Frame, mini: MiniBlock, rows: ((b: WriteBatch) => void)[], events: (() => void)[]): void {
-    mini.transactions.forEach((tx, i) => this.building.restore(tx, mini.receipts[i]!));
+  // ---- Replica: apply the sequencer's diffs ----
+
+  private take(f: Frame, rows: Rows, events: (() => void)[]): void {
+    let e;
+    try {
+      e = decodeEntryRows(f.entry);
+    } catch (err) {
+      if (err instanceof EntryError || err instanceof RangeError) throw new StreamFatalError(`frame ${f.seq}: log entry is malformed (${(err as Error).message}) although its hash chain is intact`);
+      throw new StreamFatalError(`frame ${f.seq}: log entry does not decode (${(err as Error).message})`);
+    }
+    if (e.seq !== f.seq) throw new StreamFatalError(`frame ${f.seq} carries entry seq ${e.seq}`);
+    if (e.kind === "seal") return this.seal(f, e.header, rows, events);
+    if (e.blockNumber !== this.openNumber) throw new StreamFatalError(`frame ${f.seq}: mini-block of block ${e.blockNumber}, but block ${this.openNumber} is open`);
+    this.unapplied.push(e.changes);
+    this.openRows.push(e);
+    this.counters.txs += e.txs.length;
     const entry = f.entry;
-    rows.push((b) => this.store.chain.putMiniBlock(b, mini.seq, entry));
-    this.counters.txs += mini.transactions.length;
-    events.push(() => {
-      for (const l of this.listeners) l.miniBlock(mini);
-      for (const r of mini.receipts) {
-        const key = bytesToHex(r.transactionHash);
-        const list = this.receiptWaiters.get(key);
-        if (!list) continue;
-        this.receiptWaiters.delete(key);
-        for (const w of list) w();
-      }
-    });
+    rows.push((b) => this.store.chain.putMiniBlock(b, f.seq, entry));
+    if (this.listeners.length) {
+      void this.building; // restores the earlier ones first, in order
+      const mini = this.restore(entry);
+      events.push(() => {
+        for (const l of this.listeners) l.miniBlock(mini);
+      });
+    } else this.unrestored.push(entry);
+    if (this.receiptWaiters.size) {
+      const hashes = e.txHashes.map((h) => bytesToHex(h));
+      events.push(() => hashes.forEach((h) => this.wake(h)));
+    }
   }
 
-  private seal(f: Frame, headerRlp: Uint8Array, rows: ((b: WriteBatch) => void)[], events: (() => void)[]): void {
+  private wake(key: string): void {
+    const list = this.receiptWaiters.get(key);
+    if (!list) return;
+    this.receiptWaiters.delete(key);
+    for (const w of list) w();
+  }
+
+  private checkSeal(f: Frame, headerRlp: Uint8Array): { header: Header; where: string } {
     let header: Header;
     try {
       header = decodeHeader(headerRlp);
@@ -202,54 +253,132 @@ export class Follower {
       throw new StreamFatalError(`frame ${f.seq}: seal header does not decode: ${(err as Error).message}`);
     }
     const parent = this.store.head();
-    const n = header.number;
-    const where = `seq ${f.seq} (block ${n})`;
-    if (n !== this.building.number) throw new StreamFatalError(`seal at ${where}, but block ${this.building.number} is open`);
+    const where = `seq ${f.seq} (block ${header.number})`;
+    if (header.number !== this.openNumber) throw new StreamFatalError(`seal at ${where}, but block ${this.openNumber} is open`);
     if (!bytesEqual(header.parentHash, parent.hash))
       throw new StreamFatalError(`seal at ${where}: parent hash ${bytesToHex(header.parentHash)}, but block ${parent.header.number} is ${bytesToHex(parent.hash)}`);
+    return { header, where };
+  }
 
-    if (this.verifier) {
-      const minis = this.pendingMinis;
-      this.pendingMinis = [];
-      const { changes, receipts } = this.verifier.verify(parent, minis, header, headerRlp, f.seq);
-      // Verified against the stream and already applied; what is stored is this node's own result.
-      void changes;
-      minis.forEach((m, i) => {
-        m.mini.receipts = receipts[i]!;
-        this.addMini(m.frame, m.mini, rows, events);
-      });
-    }
+  /** Applies the diffs taken since the last flush, merged (one write per account and slot). */
+  private flushDiffs(): void {
+    if (this.unapplied.length === 0) return;
+    this.store.db.apply(this.unapplied.length === 1 ? this.unapplied[0]! : mergeChanges(this.unapplied));
+    this.unapplied = [];
+  }
 
+  private checkRoot(header: Header, where: string): void {
+    this.flushDiffs();
     const root = this.store.db.computeStateRoot();
     if (!bytesEqual(root, header.stateRoot))
       throw new StreamFatalError(
         `STATE ROOT MISMATCH at ${where}: the sequencer's header says ${bytesToHex(header.stateRoot)}, this node computed ${bytesToHex(root)} from the applied diffs; refusing to continue`,
       );
-    const b = this.building;
-    const mine = b.header(root);
-    for (const field of ["transactionsRoot", "receiptsRoot", "logsBloom"] as const)
-      if (!bytesEqual(mine[field], header[field]))
-        throw new StreamFatalError(`${field} mismatch at ${where}: header ${bytesToHex(header[field])}, computed ${bytesToHex(mine[field])}; refusing to continue`);
-    if (mine.gasUsed !== header.gasUsed) throw new StreamFatalError(`gasUsed mismatch at ${where}: header ${header.gasUsed}, receipts sum to ${mine.gasUsed}`);
+  }
 
+  private seal(f: Frame, headerRlp: Uint8Array, rows: Rows, events: (() => void)[]): void {
+    const { header, where } = this.checkSeal(f, headerRlp);
+    this.checkRoot(header, where);
+    const minis = this.openRows;
+    let gasUsed = 0n;
+    for (const m of minis) if (m.receipts.length) gasUsed = m.lastCumulativeGas;
+    if (gasUsed !== header.gasUsed) throw new StreamFatalError(`gasUsed mismatch at ${where}: the header says ${header.gasUsed}, the receipts sum to ${gasUsed}; refusing to continue`);
+    const n = header.number;
     const hash = keccak256(headerRlp);
+    const entry = f.entry;
+    rows.push((batch) => {
+      const chain = this.store.chain;
+      const body: Uint8Array[] = [];
+      const receipts: Uint8Array[] = [];
+      let i = 0;
+      for (const m of minis) {
+        for (const [from, raw] of m.txs) body.push(encodeBodyEntry(from, raw));
+        for (const r of m.receipts) receipts.push(r); // already in the stored encoding
+        for (const h of m.txHashes) chain.putTxLocation(batch, h, n, i++);
+      }
+      chain.putMiniBlock(batch, f.seq, entry);
+      chain.putHeader(batch, n, headerRlp);
+      chain.putBody(batch, n, body);
+      chain.putReceipts(batch, n, receipts);
+      chain.setHeadBlock(batch, n);
+    });
+    if (this.listeners.length) {
+      const b = this.building;
+      const block: Block = { header, hash, transactions: b.transactions };
+      const receipts = b.receipts;
+      this.store.setHead(block, receipts);
+      events.push(() => {
+        for (const l of this.listeners) l.block(block, receipts);
+      });
+    } else this.store.setHeadHeader(header, hash);
+    this.openBlock({ header, hash });
+  }
+
+  private openBlock(parent: { header: Header; hash: Uint8Array }): void {
+    this.openNumber = parent.header.number + 1n;
+    this.openRows = [];
+    this.unrestored = [];
+    this.builder = this.newBuilder(parent);
+    this.counters.blocks++;
+  }
+
+  // ---- Full node: hold the block's mini-blocks, re-execute them at its seal ----
+
+  private takeVerified(f: Frame, rows: Rows, events: (() => void)[]): void {
+    let entry;
+    try {
+      entry = decodeLogEntry(f.entry, lazyTx, logsBloom);
+    } catch (err) {
+      throw new StreamFatalError(`frame ${f.seq}: log entry does not decode (${(err as Error).message}) although its hash chain is intact`);
+    }
+    if (entry.kind === "seal") {
+      if (entry.seq !== f.seq) throw new StreamFatalError(`frame ${f.seq} carries a seal with seq ${entry.seq}`);
+      return this.sealVerified(f, entry.header, rows, events);
+    }
+    const mini = entry.mini;
+    if (mini.seq !== f.seq) throw new StreamFatalError(`frame ${f.seq} carries mini-block seq ${mini.seq}`);
+    if (mini.blockNumber !== this.openNumber) throw new StreamFatalError(`frame ${f.seq}: mini-block of block ${mini.blockNumber}, but block ${this.openNumber} is open`);
+    mini.transactions.forEach((t, i) => ((t as LazyTx).knownHash = mini.receipts[i]!.transactionHash));
+    this.pendingMinis.push({ frame: f, mini, changes: entry.changes });
+  }
+
+  private sealVerified(f: Frame, headerRlp: Uint8Array, rows: Rows, events: (() => void)[]): void {
+    const { header, where } = this.checkSeal(f, headerRlp);
+    const minis = this.pendingMinis;
+    this.pendingMinis = [];
+    // Re-executed, compared with the stream and left applied: what is stored is this node's own result.
+    const { receipts } = this.verifier!.verify(this.store.head(), minis, header, headerRlp, f.seq);
+    this.checkRoot(header, where);
+    const n = header.number;
+    const hash = keccak256(headerRlp);
+    const b = this.builder;
+    minis.forEach((m, k) => {
+      m.mini.receipts = receipts[k]!;
+      m.mini.transactions.forEach((t, i) => b.restore(t, m.mini.receipts[i]!));
+      const entry = m.frame.entry;
+      rows.push((batch) => this.store.chain.putMiniBlock(batch, m.frame.seq, entry));
+      this.counters.txs += m.mini.transactions.length;
+      events.push(() => {
+        for (const l of this.listeners) l.miniBlock(m.mini);
+        for (const r of m.mini.receipts) this.wake(bytesToHex(r.transactionHash));
+      });
+    });
     const block: Block = { header, hash, transactions: b.transactions };
-    const receipts = b.receipts;
+    const blockReceipts = b.receipts;
     const entry = f.entry;
     rows.push((batch) => {
       const chain = this.store.chain;
       chain.putMiniBlock(batch, f.seq, entry);
       chain.putHeader(batch, n, headerRlp);
       chain.putBody(batch, n, block.transactions.map((t) => encodeBodyEntry(t.from, t.raw)));
-      chain.putReceipts(batch, n, receipts.map(encodeReceipt));
-      receipts.forEach((r, i) => chain.putTxLocation(batch, r.transactionHash, n, i));
+      chain.putReceipts(batch, n, blockReceipts.map(encodeReceipt));
+      blockReceipts.forEach((r, i) => chain.putTxLocation(batch, r.transactionHash, n, i));
       chain.setHeadBlock(batch, n);
     });
-    this.store.setHead(block, receipts);
-    this.building = this.newBuilder({ header, hash });
-    this.counters.blocks++;
+    this.store.setHead(block, blockReceipts);
     events.push(() => {
-      for (const l of this.listeners) l.block(block, receipts);
+      for (const l of this.listeners) l.block(block, blockReceipts);
     });
+    this.openBlock({ header, hash });
   }
 }

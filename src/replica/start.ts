@@ -102,7 +102,8 @@ export async function startFollower(kind: FollowerKind, opts: FollowerOptions, l
   const isReady = new Promise<void>((r) => (ready = r));
   if (follower) ready();
   let upstreamRpc: string | null = opts["sequencer-rpc"] ?? null;
-  let catchUp: { target: bigint; t0: number; frames: number; bytes: number; txs: number; from: bigint; done?: boolean } | null = null;
+  let catchUp: { target: bigint; t0: number; txs: number; from: bigint; done?: boolean } | null = null;
+  let helloAt = 0;
   let rpcKnown!: () => void;
   const rpcKnownP = new Promise<void>((r) => (rpcKnown = r));
   if (upstreamRpc) rpcKnown();
@@ -118,6 +119,7 @@ export async function startFollower(kind: FollowerKind, opts: FollowerOptions, l
     log: log.child({ component: "stream" }),
     position: () => (follower ? follower.position() : { from: 0n, prevHash: null }),
     onHello: async (h) => {
+      helloAt = performance.now();
       if (!store) {
         let g: Genesis;
         try {
@@ -130,21 +132,22 @@ export async function startFollower(kind: FollowerKind, opts: FollowerOptions, l
         store = await ReplicaStore.init(uninitialised!, g, log!);
         makeFollower(store);
         ready();
+        helloAt = performance.now(); // catch-up is timed from here: applying frames, not writing the genesis
       } else if (bytesToHex(store.genesis.hash) !== h.genesisHash.toLowerCase()) {
         throw new StreamFatalError(`the upstream follows the chain with genesis ${h.genesisHash}, this datadir holds ${bytesToHex(store.genesis.hash)}; refusing to follow another chain`, 2);
       }
       if (!catchUp) {
         // Reported once per process: how long applying the backlog took (the replica's catch-up rate).
-        const c = (catchUp = { target: BigInt(h.head), t0: performance.now(), frames: client.stats.framesReceived, bytes: client.stats.bytesReceived, txs: follower!.counters.txs, from: BigInt(h.from) });
+        const c = (catchUp = { target: BigInt(h.head), t0: helloAt, txs: follower!.counters.txs, from: BigInt(h.from) });
         const fo = follower!;
         const check = () => {
           if (c.done || fo.durableSeq < c.target) return;
           c.done = true;
           const ms = performance.now() - c.t0;
-          const frames = client.stats.framesReceived - c.frames;
+          const frames = Number(c.target - c.from + 1n);
           const txs = fo.counters.txs - c.txs;
           log!.info("caught up", {
-            seq: fo.durableSeq.toString(), frames, bytes: client.stats.bytesReceived - c.bytes, txs, ms: Math.round(ms),
+            seq: fo.durableSeq.toString(), frames, bytes: client.stats.bytesSinceHello, txs, ms: Math.round(ms),
             framesPerSec: Math.round((frames * 1000) / Math.max(ms, 1)), txPerSec: Math.round((txs * 1000) / Math.max(ms, 1)),
           });
         };

@@ -4,17 +4,16 @@
 // applied seq and its frame hash) in the meta database, written in the same commit as the frame.
 import type { AccountChange } from "../exec/abi";
 import { logsBloom } from "../chain/bloom";
-import { decodeBodyEntry, decodeLogEntry, decodeReceipt } from "../chain/codec";
+import { decodeBodyEntry, decodeReceipt } from "../chain/codec";
 import { type Genesis, type GethGenesis, loadGenesis } from "../chain/genesis";
 import { decodeHeader, encodeHeader, headerHash } from "../chain/header";
-import type { Block, Header, IncludedTx, MiniBlock, Receipt } from "../chain/types";
+import type { Block, Header, IncludedTx, Receipt } from "../chain/types";
 import { bytesEqual, bytesToHex, keccak256 } from "../crypto/index";
 import type { Logger } from "../log/logger";
 import { txFromBody } from "../sequencer/lmdb-store";
 import type { SequencerStore, StateView } from "../sequencer/store";
 import { ChainStore, type StateDb, type WriteBatch } from "../state/index";
 import { EMPTY_CODE_HASH } from "../trie/index";
-import { LazyTx } from "./lazy-tx";
 
 const BLOCK_CACHE = 64;
 const META_STREAM_HEAD = new TextEncoder().encode("streamHead");
@@ -143,26 +142,17 @@ export class ReplicaStore implements ReadStore {
     this.remember(this.receiptCache, block.header.number, receipts);
   }
 
+  /** The new head when the block itself is not cached (read back from the store when asked for). */
+  setHeadHeader(header: Header, hash: Uint8Array): void {
+    this.headBlock = { header, hash };
+  }
+
   putStreamHead(batch: WriteBatch, seq: bigint, hash: Uint8Array): void {
     const v = new Uint8Array(40);
     new DataView(v.buffer).setBigUint64(0, seq);
     v.set(hash, 8);
     batch.put("meta", META_STREAM_HEAD, v);
     this.chain.setHeadMiniBlock(batch, seq);
-  }
-
-  /** Mini-blocks applied after the head block's seal (to rebuild the open block after a restart). */
-  unsealedMiniBlocks(): MiniBlock[] {
-    const out: MiniBlock[] = [];
-    for (let seq = this.streamHead.seq; seq >= 0n; seq--) {
-      const bytes = this.chain.getMiniBlock(seq);
-      if (!bytes) break;
-      const entry = decodeLogEntry(bytes, (from, raw) => new LazyTx(from, raw), logsBloom);
-      if (entry.kind === "seal") break;
-      entry.mini.transactions.forEach((t, i) => ((t as LazyTx).knownHash = entry.mini.receipts[i]!.transactionHash));
-      out.unshift(entry.mini);
-    }
-    return out;
   }
 
   private remember<T>(cache: Map<bigint, T>, n: bigint, v: T): void {

@@ -111,15 +111,15 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
     const node = new SequencerNode(sequencer, CLIENT_VERSION);
     const rpc = startRpcServer({ api: node, host: opts["http-addr"], port: opts["http-port"], receiptTimeoutMs: opts["receipt-timeout-ms"], log: log.child({ component: "rpc" }) });
     cleanups.push(() => rpc.stop());
-    sequencer.start();
-    cleanups.push(() => sequencer.stop());
-    // State-diff stream to replicas (src/stream); stopped first on shutdown.
+    // State-diff stream to replicas (src/stream), before the loop starts: a bad flag stops nothing produced.
     let streamUrl: string | null = null;
     if (opts["stream-port"] !== undefined) {
       const stream = startSequencerStream(store, sequencer, genesis, { port: opts["stream-port"], token: opts["stream-token"], host: opts["http-addr"], datadir: opts.datadir, rpcUrl: rpc.url, faults: opts["stream-test-fault"] }, log.child({ component: "stream" }));
       cleanups.push(() => stream.stop());
       streamUrl = stream.url;
     }
+    sequencer.start();
+    cleanups.push(() => sequencer.stop());
     if (dev) {
       const lines = devAccounts(10).map((a, i) => `(${i}) ${bytesToHex(a.address)}  key ${bytesToHex(a.privateKey)}`);
       console.log(`\nDev accounts (10,000 ETH each, mnemonic "test test ... junk"):\n${lines.join("\n")}\n`);

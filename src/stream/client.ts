@@ -50,10 +50,13 @@ export interface StreamClientStats {
   bytesReceived: number;
   refusedFrames: number;
   upstreamHead: bigint;
+  /** Frames and bytes received since the current connection's hello. */
+  framesSinceHello: number;
+  bytesSinceHello: number;
 }
 
 export class StreamClient {
-  readonly stats: StreamClientStats = { connected: false, connections: 0, framesReceived: 0, bytesReceived: 0, refusedFrames: 0, upstreamHead: -1n };
+  readonly stats: StreamClientStats = { connected: false, connections: 0, framesReceived: 0, bytesReceived: 0, refusedFrames: 0, upstreamHead: -1n, framesSinceHello: 0, bytesSinceHello: 0 };
   hello: Hello | null = null;
   private ws: WebSocket | null = null;
   private gen = 0;
@@ -71,6 +74,7 @@ export class StreamClient {
   private expectedPrev: Uint8Array | null = null;
   private firstFrame = true;
   private failures = 0;
+  private pumpScheduled = false;
 
   constructor(private readonly o: StreamClientOptions) {}
 
@@ -202,6 +206,8 @@ export class StreamClient {
     }
     if (m.type === "hello") {
       this.hello = m as Hello;
+      this.stats.framesSinceHello = 0;
+      this.stats.bytesSinceHello = 0;
       this.stats.upstreamHead = BigInt(m.head);
       if (this.expectedPrev === null) this.expectedPrev = hexToBytes(m.genesisHash);
       this.backoff = 100;
@@ -247,8 +253,20 @@ export class StreamClient {
     this.expectedSeq = f.seq + 1n;
     this.expectedPrev = f.hash;
     this.stats.framesReceived++;
+    this.stats.framesSinceHello++;
+    this.stats.bytesSinceHello += bytes.length;
     this.queue.push(f);
-    this.pump();
+    this.schedulePump();
+  }
+
+  /** Pumps after the messages already read from the socket are queued, so they are applied as one batch. */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   private pump(): void {
@@ -263,7 +281,7 @@ export class StreamClient {
         () => {
           this.processing = false;
           if (gen === this.gen && this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(ackMessage(batch[batch.length - 1]!.seq));
-          if (this.queue.length) setImmediate(() => this.pump());
+          if (this.queue.length) this.schedulePump();
         },
         (err) => {
           this.processing = false;

@@ -7,6 +7,8 @@ import type { Logger } from "../log/logger";
 import type { LmdbSequencerStore } from "../sequencer/lmdb-store";
 import type { Sequencer } from "../sequencer/sequencer";
 import type { ChainDb } from "../state/index";
+import { decodeHeader } from "../chain/header";
+import { decodeEntryRows } from "./entry";
 import { parseFaults } from "./fault";
 import { startStreamServer, type StreamServer } from "./server";
 
@@ -31,10 +33,19 @@ export function startSequencerStream(store: LmdbSequencerStore, sequencer: Seque
   parseFaults(o.faults); // flag errors before binding
   if (o.faults) log.warn("stream test hook enabled: frames will be spoiled on purpose", { faults: o.faults });
   const chain = chainOf(store);
-  // Only durable entries are served: everything on disk at startup, then what the events report
-  // (they fire after the commit resolved; the sequencer's loop is sequential, so at that moment
-  // the newest entry is the one just committed).
+  // Only durable entries are served: everything on disk at startup, then what the events report.
+  // They fire once the commit resolved, in log order: a mini-block event names its seq; a block
+  // event's seal is the next seal entry, found by the block number in its header.
   let durable = store.nextMiniBlockSeq() - 1n;
+  const sealSeq = (number: bigint): bigint | null => {
+    for (let s = durable + 1n; s < store.nextMiniBlockSeq(); s++) {
+      const e = chain.getMiniBlock(s);
+      if (!e) return null;
+      const row = decodeEntryRows(e);
+      if (row.kind === "seal" && decodeHeader(row.header).number === number) return s;
+    }
+    return null;
+  };
   const server = startStreamServer({
     source: { head: () => durable, entry: (seq) => chain.getMiniBlock(seq) },
     datadir: o.datadir,
@@ -51,8 +62,10 @@ export function startSequencerStream(store: LmdbSequencerStore, sequencer: Seque
       durable = mini.seq;
       server.notify();
     },
-    block: () => {
-      durable = store.nextMiniBlockSeq() - 1n;
+    block: (b) => {
+      const s = sealSeq(b.header.number);
+      if (s === null) log.error("stream: the sealed block's entry is not in the log", { block: b.header.number.toString() });
+      else durable = s;
       server.notify();
     },
   });

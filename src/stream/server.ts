@@ -78,7 +78,15 @@ interface SocketData {
 }
 
 const CACHE_FRAMES = 512;
-const PUMP_BUDGET_MS = 4;
+/**
+ * History serving, all subscribers together, may use at most this many ms of every 10 ms of the
+ * node's thread: BUSY while the node's own work delays our timers (a producing sequencer), IDLE
+ * when they fire on time.
+ */
+const HISTORY_MS_PER_10MS_BUSY = 3;
+const HISTORY_MS_PER_10MS_IDLE = 8;
+/** A 1 ms timer that fires later than this means the thread is busy with other work. */
+const BUSY_TIMER_LATENESS_MS = 4;
 /** Socket bytes buffered in user space beyond which history waits for drain. */
 const HIGH_WATER = 4 << 20;
 
@@ -153,10 +161,35 @@ export function startStreamServer(o: StreamServerOptions): StreamServer {
     return { bytes: encodeFrame({ seq, prevHash, hash, entry }), hash };
   }
 
-  /** Sends history to `sub` while its window and socket allow, a few ms at a time. */
+  // One budget for every subscriber's history, so catching-up replicas, however many, take at
+  // most 30% of the node's thread (the sequencer's mini-block loop keeps its rhythm).
+  let budgetWindow = 0;
+  let budgetUsed = 0;
+  let busy = true;
+  function budgetLeft(now: number): number {
+    if (now - budgetWindow >= 10) {
+      budgetWindow = now;
+      budgetUsed = 0;
+    }
+    return (busy ? HISTORY_MS_PER_10MS_BUSY : HISTORY_MS_PER_10MS_IDLE) - budgetUsed;
+  }
+  /** Schedules the next pump of `sub` in `ms`, noting from the timer's lateness whether the thread is busy. */
+  function later(sub: Sub, ms: number): void {
+    const due = performance.now() + ms;
+    sub.timer = setTimeout(() => {
+      sub.timer = null;
+      busy = performance.now() - due > BUSY_TIMER_LATENESS_MS;
+      pump(sub);
+    }, ms);
+  }
+
+  /** Sends history to `sub` while its window, its socket and the shared budget allow. */
   function pump(sub: Sub): void {
-    if (sub.phase !== "history" || sub.pumping) return;
-    const deadline = performance.now() + PUMP_BUDGET_MS;
+    if (sub.phase !== "history" || sub.pumping || sub.timer) return;
+    const start = performance.now();
+    const left = budgetLeft(start);
+    if (left <= 0) return later(sub, Math.max(1, Math.ceil(budgetWindow + 10 - start)));
+    const deadline = start + left;
     sub.pumping = true;
     try {
       while (sub.phase === "history") {
@@ -173,20 +206,15 @@ export function startStreamServer(o: StreamServerOptions): StreamServer {
         if (out !== null && !send(sub, seq, out)) return;
         sub.next = seq + 1n;
         sub.prevHash = f.hash;
-        if (performance.now() > deadline) {
-          // Yield so the node's own timers (the sequencer's mini-block loop) keep their rhythm.
-          sub.timer = setTimeout(() => {
-            sub.timer = null;
-            pump(sub);
-          }, 0);
-          return;
-        }
+        // Out of budget: yield so the node's own timers keep their rhythm.
+        if (performance.now() > deadline) return later(sub, 1);
       }
     } catch (err) {
       log.error("stream history failed", { id: sub.id, error: String((err as Error)?.stack ?? err) });
       drop(sub, "unavailable", CLOSE.TRY_AGAIN_LATER, `server error reading history: ${(err as Error).message}`);
     } finally {
       sub.pumping = false;
+      budgetUsed += performance.now() - start;
     }
   }
 

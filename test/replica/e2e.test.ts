@@ -4,7 +4,8 @@
 // reverts, sends forwarded through both replicas, a sync send). Meanwhile replica B is killed
 // with SIGKILL and restarted, the sequencer is restarted, and the sequencer's test hook drops
 // one frame and corrupts another. Afterwards every node reports the sequencer's head, state root
-// and the same answers to a sample of reads.
+// and the same answers to a sample of reads. E2E_SEQ_WORKERS=N runs the sequencer with N
+// Block-STM workers, so the serial full node checks the parallel executor.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -21,7 +22,7 @@ const root = tempDir("e2e");
 const ports = { http: freePort(), stream: freePort() };
 const seqArgs = (faults: boolean) => [
   "--datadir", join(root, "sequencer"), "--http-port", String(ports.http), "--stream-port", String(ports.stream),
-  "--stream-token", TOKEN, "--block-ms", "200", "--mini-block-ms", "10",
+  "--stream-token", TOKEN, "--block-ms", "200", "--mini-block-ms", "10", ...(process.env.E2E_SEQ_WORKERS ? ["--workers", process.env.E2E_SEQ_WORKERS] : []),
   ...(faults ? ["--stream-test-fault", `drop:${DROP_SEQ},corrupt:${CORRUPT_SEQ}`] : []),
 ];
 const streamUrl = `ws://127.0.0.1:${ports.stream}`;

@@ -10,13 +10,17 @@ import { createWalletClient, encodeFunctionData, http, parseEther, type Hex } fr
 import { privateKeyToAccount } from "viem/accounts";
 import { erc20 } from "../../bench/workloads/contracts";
 import { logsBloom } from "../../src/chain/bloom";
-import { decodeLogEntry, encodeMiniBlock } from "../../src/chain/codec";
+import { decodeLogEntry, encodeMiniBlock, encodeReceipt } from "../../src/chain/codec";
+import { bigintToMinimalBytes } from "../../src/rlp/index";
+import { bytesToBigIntFast, decodeEntryRows } from "../../src/stream/entry";
 import { decodeHeader } from "../../src/chain/header";
 import { bytesToHex } from "../../src/crypto/index";
 import { EvmCore } from "../../src/exec/core";
 import { ExecutingVerifier } from "../../src/fullnode/verifier";
 import { createLogger } from "../../src/log/logger";
 import { Follower } from "../../src/replica/follower";
+import { Forwarder } from "../../src/replica/forward";
+import { FollowerNode } from "../../src/replica/node";
 import { ReplicaStore } from "../../src/replica/store";
 import { txFromBody } from "../../src/sequencer/lmdb-store";
 import type { ChainDb } from "../../src/state/index";
@@ -121,7 +125,35 @@ function tampered(edit: (e: ReturnType<typeof decodeLogEntry> & { kind: "mini" }
   return { frames: out, seq: frames[i]!.seq };
 }
 
+const seqStoreReceipts = (n: bigint) => dev.running.sequencer.store.receipts(n).map((r) => r.transactionHash);
+
 describe("followers over a recorded chain", () => {
+  test("the lean entry reader agrees with the codec on every entry", () => {
+    for (const fr of frames) {
+      const full = decodeLogEntry(fr.entry, txFromBody, logsBloom);
+      const lean = decodeEntryRows(fr.entry);
+      expect(lean.kind).toBe(full.kind);
+      expect(lean.seq).toBe(full.kind === "seal" ? full.seq : full.mini.seq);
+      if (full.kind === "seal" || lean.kind === "seal") {
+        expect(bytesToHex((lean as { header: Uint8Array }).header)).toBe(bytesToHex((full as { header: Uint8Array }).header));
+        continue;
+      }
+      expect([lean.blockNumber, lean.index, lean.timestamp]).toEqual([full.mini.blockNumber, full.mini.index, full.mini.timestamp]);
+      expect(lean.txs.map(([from, raw]) => bytesToHex(from) + bytesToHex(raw))).toEqual(full.mini.transactions.map((t) => bytesToHex(t.from) + bytesToHex(t.raw)));
+      // Each receipt's bytes are exactly what the store keeps for it.
+      expect(lean.receipts.map(bytesToHex)).toEqual(full.mini.receipts.map((r) => bytesToHex(encodeReceipt(r))));
+      expect(lean.txHashes.map(bytesToHex)).toEqual(full.mini.receipts.map((r) => bytesToHex(r.transactionHash)));
+      expect(lean.lastCumulativeGas).toBe(full.mini.receipts.at(-1)?.cumulativeGasUsed ?? 0n);
+      const norm = (cs: typeof full.changes) => cs.map((c) => ({ ...c, address: bytesToHex(c.address), codeHash: bytesToHex(c.codeHash), code: c.code && bytesToHex(c.code), storage: c.storage.map(([k, v]) => [bytesToHex(k), bytesToHex(v)]) }));
+      expect(norm(lean.changes)).toEqual(norm(full.changes));
+    }
+  });
+
+  test("bytesToBigIntFast", () => {
+    for (const v of [0n, 1n, 255n, 256n, 2n ** 48n - 1n, 2n ** 48n, 2n ** 53n + 7n, 10n ** 22n, 2n ** 256n - 1n, 0x0102030405060708090a0b0c0dn])
+      expect(bytesToBigIntFast(bigintToMinimalBytes(v))).toBe(v);
+  });
+
   test("a replica applies the diffs from an empty datadir and ends at the sequencer's state root", async () => {
     expect(frames.length).toBeGreaterThan(8);
     const f = await follower("replica");
@@ -131,12 +163,39 @@ describe("followers over a recorded chain", () => {
     expect(bytesToHex(f.store.db.stateRoot)).toBe(finalRoot);
     expect(f.store.streamHead.seq).toBe(frames.at(-1)!.seq);
     expect(f.counters.txs).toBe(41);
-    // Its blocks are the sequencer's, byte for byte.
-    const seqStore = dev.running.sequencer.store;
-    for (let n = 1n; n <= head.header.number; n++) {
-      expect(bytesToHex(f.store.blockByNumber(n)!.hash)).toBe(bytesToHex(seqStore.blockByNumber(n)!.hash));
-      expect(f.store.receipts(n).map((r) => bytesToHex(r.transactionHash))).toEqual(seqStore.receipts(n).map((r) => bytesToHex(r.transactionHash)));
+    // Its blocks, bodies, receipts and transaction index are the sequencer's, byte for byte.
+    const seqChain = (dev.running.sequencer.store as unknown as { store: { chain: ChainDb } }).store.chain;
+    const hexList = (l: Uint8Array[] | undefined) => (l ?? []).map(bytesToHex);
+    for (let n = 0n; n <= head.header.number; n++) {
+      expect(bytesToHex(f.store.chain.getHeader(n)!)).toBe(bytesToHex(seqChain.getHeader(n)!));
+      expect(hexList(f.store.chain.getBody(n))).toEqual(hexList(seqChain.getBody(n)));
+      expect(hexList(f.store.chain.getReceipts(n))).toEqual(hexList(seqChain.getReceipts(n)));
+      for (const r of seqStoreReceipts(n)) expect(f.store.txLocation(r)).toEqual(seqChain.getTxLocation(r)!);
     }
+    for (const fr of frames) expect(bytesToHex(f.store.chain.getMiniBlock(fr.seq)!)).toBe(bytesToHex(fr.entry));
+  });
+
+  test("the open block reads like the sequencer's: pending transactions and receipts, then sealed", async () => {
+    const f = await follower("replica");
+    const node = new FollowerNode(f, new Forwarder(async () => null, createSenderRecovery(), () => 0n), "test");
+    const i = frames.findIndex((fr, k) => decodeLogEntry(fr.entry, txFromBody, logsBloom).kind === "mini" && decodeLogEntry(frames[k + 1]!.entry, txFromBody, logsBloom).kind === "seal");
+    await applyAll(f, frames.slice(0, i + 1));
+    const mini = decodeLogEntry(frames[i]!.entry, txFromBody, logsBloom) as ReturnType<typeof decodeLogEntry> & { kind: "mini" };
+    const sealed = dev.running.node;
+    for (const tx of mini.mini.transactions) {
+      const pending = node.getTransactionByHash(tx.hash)!;
+      const final = sealed.getTransactionByHash(tx.hash)!;
+      expect(pending.blockHash).toEqual(new Uint8Array(32));
+      expect(pending.blockNumber).toBe(final.blockNumber);
+      expect(pending.index).toBe(final.index);
+      for (const k of ["nonce", "value", "gasLimit", "maxFeePerGas", "type", "v", "r", "s"] as const) expect(pending.tx[k]).toBe(final.tx[k]);
+      expect(bytesToHex(pending.tx.from)).toBe(bytesToHex(final.tx.from));
+      expect(node.getTransactionReceipt(tx.hash)!.cumulativeGasUsed).toBe(sealed.getTransactionReceipt(tx.hash)!.cumulativeGasUsed);
+    }
+    expect(node.getBlock("pending")!.transactions.length).toBeGreaterThanOrEqual(mini.mini.transactions.length);
+    await applyAll(f, frames.slice(i + 1, i + 2));
+    const tx = mini.mini.transactions[0]!;
+    expect(bytesToHex(node.getTransactionByHash(tx.hash)!.blockHash)).toBe(bytesToHex(sealed.getTransactionByHash(tx.hash)!.blockHash));
   });
 
   test("a full node re-executes every block and ends at the same root", async () => {
