@@ -77,7 +77,7 @@ const MINI = 0, SEAL = 1;
 
 export function encodeMiniBlock(mini: MiniBlock, changes: AccountChange[]): Uint8Array {
   return packr.pack([
-    MINI, big(mini.seq), big(mini.blockNumber), mini.index, mini.timestamp,
+    MINI, big(mini.seq), big(mini.blockNumber), mini.index, mini.timestamp, big(mini.blockTimestamp),
     mini.transactions.map((t) => [t.from, t.raw]),
     mini.receipts.map(receiptRow),
     changes.map(changeRow),
@@ -96,11 +96,11 @@ export function decodeLogEntry(
 ): LogEntry {
   const row = packr.unpack(bytes);
   if (row[0] === SEAL) return { kind: "seal", seq: unbig(row[1]), header: row[2] };
-  const [, seq, blockNumber, index, timestamp, txs, receipts, changes] = row;
+  const [, seq, blockNumber, index, timestamp, blockTimestamp, txs, receipts, changes] = row;
   return {
     kind: "mini",
     mini: {
-      seq: unbig(seq), blockNumber: unbig(blockNumber), index, timestamp,
+      seq: unbig(seq), blockNumber: unbig(blockNumber), index, timestamp, blockTimestamp: unbig(blockTimestamp),
       transactions: (txs as [Uint8Array, Uint8Array][]).map(([from, raw]) => txFrom(from, raw)),
       receipts: (receipts as ReceiptRow[]).map((r) => receiptFromRow(r, bloomOf)),
     },

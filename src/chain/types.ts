@@ -84,6 +84,7 @@ export interface MiniBlock {
   blockNumber: bigint; // the EVM block it belongs to
   index: number; // position within that block
   timestamp: number; // ms since epoch at commit
+  blockTimestamp: bigint; // the EVM block's timestamp, kept so a restart resumes the block unchanged
   transactions: IncludedTx[];
   receipts: Receipt[];
 }

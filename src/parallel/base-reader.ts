@@ -169,7 +169,8 @@ export class MailboxBaseReader implements BaseReader {
 
 /** What the main thread answers from: the batch's state. */
 export interface MailboxHost {
-  account(address: Uint8Array): { nonce: bigint; balance: bigint; codeHash: Uint8Array; code: Uint8Array; hasStorage: boolean } | undefined;
+  /** The account; `slotCount` when the same read gives it (else slotCount() is asked). */
+  account(address: Uint8Array): { nonce: bigint; balance: bigint; codeHash: Uint8Array; code: Uint8Array; hasStorage: boolean; slotCount?: number } | undefined;
   storage(address: Uint8Array, key: Uint8Array, out: Uint8Array): void;
   blockHash(n: bigint): Uint8Array | undefined;
   slotCount?(address: Uint8Array): number | undefined;
@@ -188,7 +189,7 @@ export function serveMailbox(mailbox: SharedArrayBuffer, heap: SharedHeap, host:
       mb[Mailbox.FOUND] = a ? 1 : 0;
       if (a) {
         mb[Mailbox.HAS_STORAGE] = a.hasStorage ? 1 : 0;
-        const count = host.slotCount?.(address);
+        const count = a.slotCount ?? host.slotCount?.(address);
         mb[Mailbox.SLOT_COUNT] = count ?? (a.hasStorage ? -1 : 0);
         mb[Mailbox.CODE_SIZE] = a.code.length;
         view.setBigUint64(Mailbox.NONCE * 4, a.nonce, true);
@@ -224,4 +225,61 @@ export function serveMailbox(mailbox: SharedArrayBuffer, heap: SharedHeap, host:
   }
   Atomics.store(mb, Mailbox.STATE, MailboxState.Response);
   Atomics.notify(mb, Mailbox.STATE);
+}
+
+/**
+ * The main thread's own reads, straight from the batch's state. The main thread applies
+ * committed transactions to that state while the batch runs, which is safe: a location a
+ * committed transaction changed already has its base value in the store (its execution read
+ * it; the coinbase, credited without being read, is loaded before the batch starts), and a
+ * location loaded later was changed by no committed transaction, so the state still holds its
+ * pre-batch value.
+ */
+export class HostBaseReader implements BaseReader {
+  host: MailboxHost | null = null;
+
+  constructor(
+    private readonly heap: SharedHeap,
+    private readonly codeCache: Map<string, Uint8Array>,
+  ) {}
+
+  beginBatch(): void {}
+
+  loadAccount(address: Uint8Array, rec: number): number {
+    const { i32, u8 } = this.heap;
+    const host = this.host!;
+    const a = host.account(address);
+    if (a === undefined) return 0;
+    const count = a.slotCount ?? host.slotCount?.(address) ?? (a.hasStorage ? -1 : 0);
+    new DataView(u8.buffer).setBigUint64((rec + Acct.BASE_NONCE) * 4, a.nonce, true);
+    writeBalance(u8, (rec + Acct.BASE_BALANCE) * 4, a.balance);
+    u8.set(a.codeHash, (rec + Acct.BASE_CODE_HASH) * 4);
+    i32[rec + Acct.BASE_CODE_SIZE] = a.code.length;
+    i32[rec + Acct.BASE_SLOT_COUNT] = Math.max(count, 0);
+    if (a.code.length !== 0) {
+      const k = Buffer.from(a.codeHash).toString("latin1");
+      if (!this.codeCache.has(k)) this.codeCache.set(k, a.code);
+    }
+    return BaseFlags.Exists | (a.hasStorage ? BaseFlags.HasStorage : 0) | (count >= 0 ? BaseFlags.SlotCountKnown : 0);
+  }
+
+  loadSlot(address: Uint8Array, key: Uint8Array, rec: number): void {
+    const out = this.heap.u8.subarray((rec + SlotRec.BASE_VALUE) * 4, (rec + SlotRec.BASE_VALUE) * 4 + 32);
+    out.fill(0);
+    this.host!.storage(address, key, out);
+  }
+
+  code(address: Uint8Array, codeHash: Uint8Array): Uint8Array {
+    const k = Buffer.from(codeHash).toString("latin1");
+    let c = this.codeCache.get(k);
+    if (c === undefined) {
+      c = this.host!.account(address)?.code ?? EMPTY;
+      this.codeCache.set(k, c);
+    }
+    return c;
+  }
+
+  blockHash(n: bigint): Uint8Array | undefined {
+    return this.host!.blockHash(n);
+  }
 }

@@ -57,10 +57,15 @@ export const Control = {
 
   /** Records in the hash table; the batch fails (HeapFull) before the table is 3/4 full. */
   RECORDS: 8 * LINE,
+  /**
+   * The transaction the main thread sleeps until it is executed, plus one (0: not sleeping):
+   * whoever finishes executing it wakes the main thread (WAKE), which commits it.
+   */
+  MAIN_WAIT: 9 * LINE,
 } as const;
 
 /** Size of the control block in words; the heap's allocations start after it. */
-export const CONTROL_WORDS = 9 * LINE;
+export const CONTROL_WORDS = 10 * LINE;
 
 /** Why the main thread must run the rest of a batch serially (Control.LIMIT_REASON). */
 export const enum FallbackReason {

@@ -41,15 +41,22 @@ export class MvHost implements HostState {
   fallback: FallbackReason = FallbackReason.None;
   /** The read set being built, READ_WORDS numbers per entry. */
   readonly reads: number[] = [];
-  readonly observed = new Map<string, Observed>();
-  /** Slot values as first read (address key + slot key), for the slot-count changes of the writes. */
-  readonly originals = new Map<string, Uint8Array>();
+  /** By account record. */
+  readonly observed = new Map<number, Observed>();
+  /** Slot values as first read, by slot record, for the slot-count changes of the writes. */
+  readonly originals = new Map<number, Uint8Array>();
   private readonly out = new ReadOutcome();
   private readonly value = new Uint8Array(32);
   private readonly i32: Int32Array;
   private readonly u8: Uint8Array;
   private readonly view: DataView;
-  private coinbaseKey = "";
+  private coinbaseBytes: Uint8Array | null = null;
+  private coinbaseRec = 0;
+  /**
+   * Called while waiting for another thread to load a base value: the main thread answers the
+   * workers' mailboxes there (the loading thread may be waiting for exactly that).
+   */
+  whileWaiting: (() => void) | null = null;
 
   constructor(
     private readonly heap: SharedHeap,
@@ -75,28 +82,39 @@ export class MvHost implements HostState {
     this.observed.clear();
     this.originals.clear();
     this.versions.unknownStorage = false;
-    this.coinbaseKey = bytesKey(coinbase);
+    if (coinbase !== this.coinbaseBytes) {
+      this.coinbaseBytes = coinbase; // a new array every batch
+      this.coinbaseRec = this.mv.account(coinbase);
+    }
+  }
+
+  /** Loads `address`'s pre-batch account into the store now (the main thread does so for the coinbase before crediting it). */
+  preload(address: Uint8Array): void {
+    this.ensureAccountBase(this.mv.account(address), address);
   }
 
   // ---- HostState ----
 
   account(address: Uint8Array): HostAccount | undefined {
-    const k = bytesKey(address);
-    let o = this.observed.get(k);
+    const rec = this.mv.account(address);
+    let o = this.observed.get(rec);
     if (o !== undefined) return o.account;
-    if (k === this.coinbaseKey) {
+    if (rec === this.coinbaseRec) {
       if (this.defer) this.metCoinbase = true; // this run is void; answer anything consistent
-      else o = this.readCoinbase(address);
+      else o = this.readCoinbase(address, rec);
     }
-    o ??= this.readAccount(address);
-    this.observed.set(k, o);
+    o ??= this.readAccount(address, rec);
+    this.observed.set(rec, o);
     return o.account;
   }
 
   storage(address: Uint8Array, key: Uint8Array, out: Uint8Array): void {
-    const ak = bytesKey(address);
-    if (!this.observed.has(ak)) this.account(address);
-    const acct = this.observed.get(ak)!;
+    const acctRec = this.mv.account(address);
+    let acct = this.observed.get(acctRec);
+    if (acct === undefined) {
+      this.account(address);
+      acct = this.observed.get(acctRec)!;
+    }
     const rec = this.mv.slot(address, key);
     this.ensureSlotBase(rec, address, key);
     const r = this.out;
@@ -105,7 +123,7 @@ export class MvHost implements HostState {
     if (r.kind === ReadKind.Base) value.set(this.u8.subarray((rec + SlotRec.BASE_VALUE) * 4, (rec + SlotRec.BASE_VALUE) * 4 + 32));
     this.note(rec, ReadEntry.Slot, r, acct.rec);
     out.set(value);
-    this.originals.set(ak + bytesKey(key), value.slice());
+    this.originals.set(rec, value.slice());
   }
 
   blockHash(n: bigint): Uint8Array | undefined {
@@ -119,12 +137,10 @@ export class MvHost implements HostState {
     if (r.kind === ReadKind.Dependency && this.blocking === BASE_TXN) this.blocking = r.txn;
   }
 
-  private readAccount(address: Uint8Array): Observed {
+  private readAccount(address: Uint8Array, rec: number): Observed {
     const { i32, u8, view, mv, out } = this;
     const j = this.txn;
-    const rec = mv.account(address);
     this.ensureAccountBase(rec, address);
-    mv.lock(rec);
     let e = mv.latestBelow(rec, Field.Nonce, j, out);
     this.note(rec, ReadEntry.Nonce, out, 0);
     const nonce = view.getBigUint64(e ? (e + Ver.VALUE) * 4 : (rec + Acct.BASE_NONCE) * 4, true);
@@ -141,7 +157,6 @@ export class MvHost implements HostState {
     this.note(rec, ReadEntry.Exists, out, 0);
     const exists = e ? i32[e + Ver.VALUE] !== 0 : (i32[rec + Acct.BASE_FLAGS]! & BaseFlags.Exists) !== 0;
     const storage = this.versions.hasStorage(rec, j, out);
-    mv.unlock(rec);
     this.reads.push(rec, ReadEntry.HasStorage, BASE_TXN, storage, 0);
     if (out.kind === ReadKind.Dependency && this.blocking === BASE_TXN) this.blocking = out.txn;
     if (storage === StorageAnswer.Unknown) this.fallback = FallbackReason.SlotCountUnknown;
@@ -149,9 +164,8 @@ export class MvHost implements HostState {
   }
 
   /** The coinbase, seen by a transaction that runs undeferred: every earlier tip included. */
-  private readCoinbase(address: Uint8Array): Observed {
+  private readCoinbase(address: Uint8Array, rec: number): Observed {
     const { i32, u8, view } = this;
-    const rec = this.mv.account(address);
     this.ensureAccountBase(rec, address);
     const snap = this.heap.alloc(SNAPSHOT_WORDS);
     const blocking = this.versions.coinbase(rec, this.txn, snap, this.out);
@@ -215,7 +229,15 @@ export class MvHost implements HostState {
       }
       return;
     }
-    while (!(Atomics.load(this.i32, at) & BaseFlags.Loaded)) Atomics.wait(this.i32, at, BaseFlags.Loading, 1);
+    this.waitLoaded(at);
+  }
+
+  private waitLoaded(at: number): void {
+    const hook = this.whileWaiting;
+    while (!(Atomics.load(this.i32, at) & BaseFlags.Loaded)) {
+      if (hook !== null) hook();
+      else Atomics.wait(this.i32, at, BaseFlags.Loading, 1);
+    }
   }
 
   private ensureSlotBase(rec: number, address: Uint8Array, key: Uint8Array): void {
@@ -230,6 +252,6 @@ export class MvHost implements HostState {
       }
       return;
     }
-    while (!(Atomics.load(this.i32, at) & BaseFlags.Loaded)) Atomics.wait(this.i32, at, BaseFlags.Loading, 1);
+    this.waitLoaded(at);
   }
 }

@@ -14,7 +14,7 @@ export const enum RecordKind {
 
 /** Words shared by both record kinds. */
 export const Rec = {
-  /** Spin lock (0 free, 1 held) guarding the base value and every version list of the record. */
+  /** Spin lock (0 free, 1 held) serialising the writers of the record's version lists. */
   LOCK: 0,
   /** 32-bit hash of the key, compared before the key itself while probing. */
   HASH: 1,
@@ -91,8 +91,9 @@ export const enum Field {
 
 /**
  * Version entry: one transaction's write of one field. Each list is sorted by TXN, highest
- * first; a transaction has at most one entry per list, rewritten in place by its next
- * incarnation. Reads and writes of a list hold the record's lock.
+ * first; a transaction has at most one entry per list, replaced by a fresh one by its next
+ * incarnation. Entries are immutable once linked (but for the ESTIMATE flag): readers walk the
+ * lists without a lock; writers hold the record's lock (mv-store.ts).
  */
 export const Ver = {
   /** Next (lower-txn) entry of the list, 0 = end. */

@@ -46,26 +46,24 @@ export class VersionedReads {
     this.view = new DataView(heap.buffer);
   }
 
-  /** The version of an account field txn `j` reads, into `out`. Locks the record. */
+  /** The version of an account field txn `j` reads, into `out`. */
   field(rec: number, field: Field, j: TxnIndex, out: ReadOutcome): void {
-    this.mv.lock(rec);
     this.mv.latestBelow(rec, field, j, out);
-    this.mv.unlock(rec);
   }
 
   /**
    * Whether account `rec` has non-empty storage for txn `j`: the newest full slot count below
-   * j plus the changes after it, or the base count plus every change. Caller holds the lock.
-   * `out` becomes a Dependency when an ESTIMATE count was met.
+   * j plus the changes after it, or the base count plus every change. `out` becomes a
+   * Dependency when an ESTIMATE count was met.
    */
   hasStorage(rec: number, j: TxnIndex, out: ReadOutcome): StorageAnswer {
     const i32 = this.i32;
     out.kind = ReadKind.Base;
     let sum = 0;
-    for (let e = i32[headWord(rec, Field.SlotCount)]!; e !== 0; e = i32[e + Ver.NEXT]!) {
+    for (let e = Atomics.load(i32, headWord(rec, Field.SlotCount)); e !== 0; e = Atomics.load(i32, e + Ver.NEXT)) {
       const t = i32[e + Ver.TXN]!;
       if (t >= j) continue;
-      const flags = i32[e + Ver.FLAGS]!;
+      const flags = Atomics.load(i32, e + Ver.FLAGS);
       if (flags & VersionFlags.Estimate && out.kind !== ReadKind.Dependency) {
         out.kind = ReadKind.Dependency;
         out.txn = t;
@@ -93,11 +91,10 @@ export class VersionedReads {
     let delTxn = BASE_TXN;
     let delInc = 0;
     let estimate = BASE_TXN;
-    mv.lock(acctRec);
-    for (let e = i32[headWord(acctRec, Field.Exists)]!; e !== 0; e = i32[e + Ver.NEXT]!) {
+    for (let e = Atomics.load(i32, headWord(acctRec, Field.Exists)); e !== 0; e = Atomics.load(i32, e + Ver.NEXT)) {
       const t = i32[e + Ver.TXN]!;
       if (t >= j) continue;
-      if (i32[e + Ver.FLAGS]! & VersionFlags.Estimate) {
+      if (Atomics.load(i32, e + Ver.FLAGS) & VersionFlags.Estimate) {
         if (estimate === BASE_TXN) estimate = t;
       } else if (i32[e + Ver.VALUE] === 0) {
         delTxn = t;
@@ -105,11 +102,8 @@ export class VersionedReads {
         break;
       }
     }
-    mv.unlock(acctRec);
-    mv.lock(slotRec);
     const e = mv.latestBelow(slotRec, Field.Slot, j, out);
     if (value !== null && e !== 0) value.set(this.u8.subarray((e + Ver.VALUE) * 4, (e + Ver.VALUE) * 4 + 32));
-    mv.unlock(slotRec);
     if (out.kind === ReadKind.Dependency) return;
     if (estimate > out.txn) {
       out.kind = ReadKind.Dependency;
@@ -140,19 +134,17 @@ export class VersionedReads {
     };
     // Full writes below j, lowest first, per field.
     const lists: number[][] = [[], [], [], []];
-    mv.lock(rec);
     for (const field of [Field.Nonce, Field.Balance, Field.Code, Field.Exists]) {
-      for (let e = i32[headWord(rec, field)]!; e !== 0; e = i32[e + Ver.NEXT]!) {
+      for (let e = Atomics.load(i32, headWord(rec, field)); e !== 0; e = Atomics.load(i32, e + Ver.NEXT)) {
         const t = i32[e + Ver.TXN]!;
         if (t >= j) continue;
-        if (i32[e + Ver.FLAGS]! & VersionFlags.Estimate) block(t);
+        if (Atomics.load(i32, e + Ver.FLAGS) & VersionFlags.Estimate) block(t);
         lists[field]!.push(e);
       }
       lists[field]!.reverse();
     }
     const storage = this.hasStorage(rec, j, out);
     if (out.kind === ReadKind.Dependency) block(out.txn);
-    mv.unlock(rec);
 
     const base = i32[rec + Acct.BASE_FLAGS]!;
     let exists = (base & BaseFlags.Exists) !== 0;

@@ -1,8 +1,14 @@
 // The multi-version store (Block-STM's MVMemory) over the shared heap: for every location a
 // transaction of the batch wrote, the value each writer left, so that transaction j reads the
 // write of the highest transaction below j, or the pre-batch value when there is none. Layout
-// in mv-layout.ts. Every list operation holds the record's spin lock; values are copied out
-// under it, so a writer rewriting its entry in place never tears a read.
+// in mv-layout.ts.
+//
+// Reads take no lock. A version entry is immutable once linked into its list (only its
+// ESTIMATE flag is ever set later): a writer fills a fresh entry, then links it with an
+// atomic store, replacing its previous incarnation's entry rather than rewriting it, and
+// unlinks with an atomic store. A reader walking the list with atomic loads therefore sees
+// each entry whole, as it was when it was current. Writers of one record still serialise on
+// the record's spin lock.
 import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
 import { Acct, ACCOUNT_RECORD_WORDS, Field, Rec, RecordKind, SLOT_RECORD_WORDS, SlotRec, Ver, VERSION_WORDS, VersionFlags } from "./mv-layout";
@@ -83,12 +89,12 @@ export class MvStore {
 
   /**
    * The newest entry of `field` written by a transaction below `txn`, into `out` (Base when
-   * none). Caller holds the lock. Returns the entry's word index (0 for Base).
+   * none). Lock-free. Returns the entry's word index (0 for Base).
    */
   latestBelow(rec: number, field: Field, txn: TxnIndex, out: ReadOutcome): number {
     const i32 = this.i32;
-    let e = i32[headWord(rec, field)]!;
-    while (e !== 0 && i32[e + Ver.TXN]! >= txn) e = i32[e + Ver.NEXT]!;
+    let e = Atomics.load(i32, headWord(rec, field));
+    while (e !== 0 && i32[e + Ver.TXN]! >= txn) e = Atomics.load(i32, e + Ver.NEXT);
     if (e === 0) {
       out.kind = ReadKind.Base;
       out.txn = BASE_TXN;
@@ -96,35 +102,38 @@ export class MvStore {
       out.entry = 0;
       return 0;
     }
-    out.kind = i32[e + Ver.FLAGS]! & VersionFlags.Estimate ? ReadKind.Dependency : ReadKind.Version;
+    out.kind = Atomics.load(i32, e + Ver.FLAGS) & VersionFlags.Estimate ? ReadKind.Dependency : ReadKind.Version;
     out.txn = i32[e + Ver.TXN]!;
     out.incarnation = i32[e + Ver.INC]!;
     out.entry = e;
     return e;
   }
 
-  /**
-   * Writes `txn`'s entry of `field` (rewriting its previous incarnation's in place) and returns
-   * it; the caller fills the value. Caller holds the lock.
-   */
-  upsert(rec: number, field: Field, txn: TxnIndex, incarnation: number, flags: number): number {
+  /** A fresh entry for `txn`'s write of a field; the caller fills the value, then publish()es it. */
+  newEntry(txn: TxnIndex, incarnation: number, flags: number): number {
+    const e = this.heap.alloc(VERSION_WORDS);
     const i32 = this.i32;
+    i32[e + Ver.TXN] = txn;
+    i32[e + Ver.INC] = incarnation;
+    i32[e + Ver.FLAGS] = flags;
+    return e;
+  }
+
+  /**
+   * Links `entry` (filled, not yet shared) into `field`'s list, in place of `txn`'s previous
+   * entry if there is one. Caller holds the lock.
+   */
+  publish(rec: number, field: Field, entry: number): void {
+    const i32 = this.i32;
+    const txn = i32[entry + Ver.TXN]!;
     let link = headWord(rec, field);
     let e = i32[link]!;
     while (e !== 0 && i32[e + Ver.TXN]! > txn) {
       link = e + Ver.NEXT;
       e = i32[link]!;
     }
-    if (e === 0 || i32[e + Ver.TXN] !== txn) {
-      const fresh = this.heap.alloc(VERSION_WORDS);
-      i32[fresh + Ver.NEXT] = e;
-      i32[fresh + Ver.TXN] = txn;
-      i32[link] = fresh;
-      e = fresh;
-    }
-    i32[e + Ver.INC] = incarnation;
-    Atomics.store(i32, e + Ver.FLAGS, flags);
-    return e;
+    i32[entry + Ver.NEXT] = e !== 0 && i32[e + Ver.TXN] === txn ? i32[e + Ver.NEXT]! : e;
+    Atomics.store(i32, link, entry);
   }
 
   /** Unlinks `txn`'s entry of `field`, if any. Caller holds the lock. */
@@ -136,7 +145,7 @@ export class MvStore {
       link = e + Ver.NEXT;
       e = i32[link]!;
     }
-    if (e !== 0 && i32[e + Ver.TXN] === txn) i32[link] = i32[e + Ver.NEXT]!;
+    if (e !== 0 && i32[e + Ver.TXN] === txn) Atomics.store(i32, link, i32[e + Ver.NEXT]!);
   }
 
   /** Marks an entry ESTIMATE: its writer was aborted (Block-STM convert_writes_to_estimates). */

@@ -39,30 +39,47 @@
 //     is committed, else from the main thread through a mailbox (base-reader.ts); either way a
 //     location is fetched once per batch and shared.
 //
-// The main thread lays out the batch in the shared heap, lets the workers run, then decodes
-// the final outputs, credits deferred tips and applies every transaction's changes to the
-// state in order. Small batches, and batches whose parallel attempt fails (heap full, worker
-// error), run on the serial executor instead; the results are the same either way.
-import { decodeOutput, encodeInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
+// Who does what. The main thread lays out the batch in the shared heap and is itself one of the
+// participants: with `workers: N` it runs Block-STM tasks next to N - 1 Bun workers (on a
+// machine with few cores a thread that only waited would waste one). Between tasks it commits:
+// once every lower transaction is committed, it validates transaction j once more (now against
+// final versions only), marks it committed (a status bit no validation abort can clear), and
+// right away decodes its output, credits its deferred tip and applies its changes to the state,
+// while the workers go on with later transactions. So the serial part of a batch (decoding and
+// applying, which must happen on the main thread, in order) overlaps execution instead of
+// following it. Small batches, and the rest of a batch whose parallel attempt fails (heap full,
+// worker error), run on the serial executor; the results are the same either way.
+import { type AccountChange, decodeOutput, encodeInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
-import { type MailboxHost, serveMailbox } from "./base-reader";
+import { HostBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
+import { ArrayBatch } from "./batch-view";
 import { bytesKey } from "../state/byte-keys";
 import { CoinbaseCredit } from "./coinbase-credit";
 import { Control, FAIL_NAMES, FailReason, FALLBACK_NAMES } from "./control-layout";
-import { SharedHeap } from "./heap";
-import { MAILBOX_WORDS } from "./mailbox-layout";
+import { HeapFullError, SharedHeap } from "./heap";
+import { Mailbox, MAILBOX_WORDS, MailboxState } from "./mailbox-layout";
+import { MvHost } from "./mv-host";
+import { VersionedReads } from "./mv-reads";
+import { MvStore } from "./mv-store";
+import { Scheduler } from "./scheduler";
 import { SerialExecutor } from "./serial-executor";
-import { READ_WORDS, ReadEntry, Txn, TXN_WORDS } from "./txn-layout";
-import type { BatchExecutor, BatchState, BatchStats } from "./types";
+import { INC_SHIFT, READ_WORDS, ReadEntry, Txn, TXN_WORDS, TxnStatus } from "./txn-layout";
+import { type BatchExecutor, type BatchState, type BatchStats, Task, TaskKind } from "./types";
 import type { FromWorker, ToWorker } from "./worker";
-import type { WorkerStats } from "./txn-executor";
+import { TxnExecutor, type WorkerStats } from "./txn-executor";
 
 export interface ParallelExecutorOptions {
-  /** Worker threads, each with its own core instance. Default: the machine's core count. */
+  /**
+   * Threads executing transactions, each with its own core instance: the main thread plus
+   * `workers - 1` Bun workers. Default: the machine's core count.
+   */
   workers?: number;
   /** The compiled core, shared by every worker (default: compileWasm()). */
   module?: WebAssembly.Module;
-  /** A core on the calling thread for serial batches and tails (default: a new instance). */
+  /**
+   * A core on the calling thread for serial batches and tails (default: a new instance). The
+   * main thread's Block-STM tasks run on a core of their own.
+   */
   core?: EvmCore;
   /** Batches with fewer transactions run serially (see `npx bun run bench parallel`). Default 8. */
   minParallelBatch?: number;
@@ -72,6 +89,12 @@ export interface ParallelExecutorOptions {
    * nothing LMDB does not (no uncommitted overlay). Otherwise the main thread serves reads.
    */
   lmdb?: { path: string; isCommitted(): boolean };
+  /**
+   * A batch runs serially when its senders alone cap its parallelism below this: transactions
+   * of one sender run one after another (each needs the previous nonce), so a batch of n
+   * whose busiest sender has k of them cannot go faster than n / k. Default 2; 0 disables.
+   */
+  minSenderParallelism?: number;
   /** Initial shared heap in bytes; doubled whenever a batch runs out. Default 64 MiB. */
   heapBytes?: number;
 }
@@ -81,6 +104,17 @@ const MAX_HEAP_BYTES = 1 << 30;
 interface PoolWorker {
   worker: Worker;
   mailbox: SharedArrayBuffer;
+  mb: Int32Array;
+}
+
+/** The main thread's Block-STM participant over the current heap. */
+interface MainParts {
+  sched: Scheduler;
+  mv: MvStore;
+  batch: ArrayBatch;
+  reader: HostBaseReader;
+  host: MvHost;
+  ex: TxnExecutor;
 }
 
 export class ParallelExecutor implements BatchExecutor {
@@ -94,16 +128,24 @@ export class ParallelExecutor implements BatchExecutor {
   private state: MailboxHost | null = null;
   private finished: { count: number; stats: WorkerStats[]; errors: string[]; resolve: () => void } | null = null;
   private closed = false;
+  private main!: MainParts;
+  /** The main thread's core was unwound mid-transaction: load a fresh one before the next batch. */
+  private mainSuspect = false;
+  private readonly codeCache = new Map<string, Uint8Array>();
 
   private constructor(
     private readonly pool: PoolWorker[],
     readonly core: EvmCore,
+    private mainCore: EvmCore,
+    private readonly module: WebAssembly.Module,
     private readonly minParallelBatch: number,
+    private readonly minSenderParallelism: number,
     private readonly lmdb: ParallelExecutorOptions["lmdb"],
     heap: SharedHeap,
   ) {
     this.serial = new SerialExecutor(core);
     this.heap = heap;
+    this.buildMain();
     for (const w of pool) w.worker.onmessage = (e: MessageEvent<FromWorker>) => this.onMessage(w, e.data);
   }
 
@@ -112,13 +154,14 @@ export class ParallelExecutor implements BatchExecutor {
     const n = Math.max(1, options.workers ?? navigator.hardwareConcurrency);
     const module = options.module ?? (await compileWasm());
     const core = options.core ?? (await EvmCore.load("wasm", module));
+    const mainCore = await EvmCore.load("wasm", module);
     const heap = SharedHeap.create(options.heapBytes ?? 64 << 20);
     const pool: PoolWorker[] = [];
     const ready: Promise<void>[] = [];
-    for (let id = 0; id < n; id++) {
+    for (let id = 0; id < n - 1; id++) {
       const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
       const mailbox = new SharedArrayBuffer(MAILBOX_WORDS * 4);
-      pool.push({ worker, mailbox });
+      pool.push({ worker, mailbox, mb: new Int32Array(mailbox) });
       ready.push(
         new Promise((resolve, reject) => {
           worker.onmessage = (e: MessageEvent<FromWorker>) => e.data.type === "ready" && resolve();
@@ -129,32 +172,65 @@ export class ParallelExecutor implements BatchExecutor {
       worker.postMessage(init);
     }
     await Promise.all(ready);
-    return new ParallelExecutor(pool, core, options.minParallelBatch ?? 8, options.lmdb, heap);
+    return new ParallelExecutor(pool, core, mainCore, module, options.minParallelBatch ?? 8, options.minSenderParallelism ?? 2, options.lmdb, heap);
   }
 
+  /** Threads executing a parallel batch: the main thread and the workers. */
   get workers(): number {
-    return this.pool.length;
+    return this.pool.length + 1;
+  }
+
+  private buildMain(): void {
+    const heap = this.heap;
+    const sched = new Scheduler(heap);
+    const mv = new MvStore(heap);
+    const batch = new ArrayBatch();
+    const reader = new HostBaseReader(heap, this.codeCache);
+    const versions = new VersionedReads(heap, mv, sched, batch);
+    const host = new MvHost(heap, mv, versions, reader, this.codeCache);
+    const ex = new TxnExecutor(heap, mv, sched, versions, host, this.mainCore, batch);
+    this.main = { sched, mv, batch, reader, host, ex };
   }
 
   async execute(env: BlockEnv, txs: TxInput[], state: BatchState): Promise<ExecResult[]> {
     if (this.closed) throw new Error("ParallelExecutor is closed");
     const t0 = Bun.nanoseconds();
     if (txs.length < this.minParallelBatch) return this.runSerial(env, txs, state, t0, null);
+    if (this.minSenderParallelism > 0 && txs.length < this.minSenderParallelism * longestSenderRun(txs)) {
+      return this.runSerial(env, txs, state, t0, "one sender's transactions dominate the batch");
+    }
+    if (this.mainSuspect) {
+      this.mainCore = await EvmCore.load("wasm", this.module);
+      this.mainSuspect = false;
+      this.buildMain();
+    }
     try {
       this.layOut(env, txs);
     } catch {
       this.grow();
       return this.runSerial(env, txs, state, t0, FAIL_NAMES[FailReason.HeapFull]!);
     }
-    const stats = await this.runWorkers(env, state);
-    const i32 = this.heap.i32;
-    const fail = i32[Control.FAIL]!;
-    if (fail !== FailReason.None) {
-      if (fail === FailReason.HeapFull) this.grow();
-      const why = stats.errors.length ? `${FAIL_NAMES[fail]}: ${stats.errors[0]}` : FAIL_NAMES[fail]!;
-      return this.runSerial(env, txs, state, t0, why);
+    const host = mailboxHost(state);
+    this.state = host;
+    const workersDone = this.startWorkers(env);
+    let committed: ExecResult[];
+    let failure: unknown = null;
+    try {
+      committed = this.runMain(env, txs, state, host);
+    } catch (err) {
+      failure = err;
+      committed = [];
+    } finally {
+      // Everything the batch needs is committed (or it failed): release the workers.
+      Atomics.store(this.heap.i32, Control.DONE, 1);
+      this.main.sched.wake();
     }
-    return this.assemble(env, txs, state, stats.workers, t0);
+    const stats = await workersDone;
+    this.state = null;
+    this.main.batch.end();
+    this.main.reader.host = null;
+    if (failure !== null) throw failure;
+    return this.finish(env, txs, state, committed, stats, t0);
   }
 
   /** Writes the batch's geometry and inputs into a fresh heap. */
@@ -186,9 +262,9 @@ export class ParallelExecutor implements BatchExecutor {
     }
   }
 
-  private runWorkers(env: BlockEnv, state: BatchState): Promise<{ workers: WorkerStats[]; errors: string[] }> {
-    this.state = mailboxHost(state);
+  private startWorkers(env: BlockEnv): Promise<{ workers: WorkerStats[]; errors: string[] }> {
     const useLmdb = this.lmdb?.isCommitted() ?? false;
+    if (this.pool.length === 0) return Promise.resolve({ workers: [], errors: [] });
     return new Promise((resolve) => {
       const f = {
         count: 0,
@@ -196,7 +272,6 @@ export class ParallelExecutor implements BatchExecutor {
         errors: [] as string[],
         resolve: () => {
           this.finished = null;
-          this.state = null;
           resolve({ workers: f.stats, errors: f.errors });
         },
       };
@@ -217,28 +292,149 @@ export class ParallelExecutor implements BatchExecutor {
     }
   }
 
-  /** Final outputs in order: tips credited, changes applied; then the serial tail, if any. */
-  private assemble(env: BlockEnv, txs: TxInput[], state: BatchState, workers: WorkerStats[], t0: number): ExecResult[] {
-    const { i32, u8 } = this.heap;
-    const n = txs.length;
-    const limit = i32[Control.LIMIT]!;
-    const table = i32[Control.TXN_TABLE]!;
-    const credit = new CoinbaseCredit(env, state);
+  /**
+   * The main thread's part of a batch: commit every transaction as soon as it is final, in
+   * order, and run Block-STM tasks in between. Returns the committed prefix's results (all of
+   * [0, LIMIT) unless the attempt failed).
+   */
+  private runMain(env: BlockEnv, txs: TxInput[], state: BatchState, host: MailboxHost): ExecResult[] {
+    const { sched, mv, batch, reader, host: mvHost, ex } = this.main;
+    const heap = this.heap;
+    const { i32, u8 } = heap;
+    const pool = this.pool;
+    sched.beginBatch();
+    mv.beginBatch();
+    reader.host = host;
+    batch.begin(env, txs);
+    ex.beginBatch();
     const results: ExecResult[] = [];
+    const task = new Task();
+    const check = new Task();
+    let spins = 0;
+    const serve = () => {
+      for (let k = 0; k < pool.length; k++) {
+        if (Atomics.load(pool[k]!.mb, Mailbox.STATE) === MailboxState.Request) serveMailbox(pool[k]!.mailbox, heap, host);
+      }
+    };
+    mvHost.whileWaiting = pool.length > 0 ? serve : null;
+    /** A coinbase credit not applied yet (a later one will supersede it), and whether one was. */
+    let pendingCredit: AccountChange | null = null;
+    let credited = false;
+    try {
+      // Credits change the coinbase in the state without any execution reading it first.
+      mvHost.preload(env.coinbase);
+      const credit = new CoinbaseCredit(env, state);
+      const table = i32[Control.TXN_TABLE]!;
+      for (;;) {
+        serve();
+        // Commit what is final, in order.
+        let next = results.length;
+        while (next < sched.limit) {
+          const s = sched.status(next);
+          if ((s & 3) !== TxnStatus.Executed) break;
+          const inc = s >>> INC_SHIFT;
+          if (Atomics.load(i32, Control.DONE) === 0) {
+            // Every lower transaction is final: one more validation makes this one final too.
+            check.kind = TaskKind.Validate;
+            check.txn = next;
+            check.incarnation = inc;
+            Atomics.add(i32, Control.ACTIVE, 1);
+            ex.validate(check);
+            if (!ex.lastValid) {
+              while (check.kind !== TaskKind.None) {
+                if (check.kind === TaskKind.Execute) ex.execute(check);
+                else ex.validate(check);
+              }
+              break;
+            }
+          }
+          if (!sched.tryCommit(next, inc)) break;
+          const e = table + next * TXN_WORDS;
+          const at = i32[e + Txn.OUTPUT]!;
+          const r = decodeOutput(u8.subarray(at, at + i32[e + Txn.OUTPUT_LEN]!));
+          if (i32[e + Txn.OUTPUT_DEFERRED]) {
+            const own = r.accounts.length;
+            credit.credit(txs[next]!, r);
+            if (r.status !== ExecStatus.Invalid) {
+              const tip = own < r.accounts.length ? r.accounts[own]! : null;
+              if (tip !== null && !tip.deleted && credited) {
+                // A deferred run never changes the coinbase itself, so only the latest of
+                // consecutive credits needs applying: it holds the coinbase's whole account.
+                if (own > 0) state.apply(r.accounts.slice(0, own));
+                pendingCredit = tip;
+              } else {
+                if (pendingCredit !== null) state.apply([pendingCredit]);
+                pendingCredit = null;
+                state.apply(r.accounts);
+                credited ||= tip !== null;
+              }
+            }
+          } else {
+            credit.observe(r);
+            if (pendingCredit !== null) state.apply([pendingCredit]);
+            pendingCredit = null;
+            if (r.status !== ExecStatus.Invalid) state.apply(r.accounts);
+          }
+          results.push(r);
+          next++;
+          spins = 0;
+        }
+        if (next >= sched.limit || Atomics.load(i32, Control.FAIL) !== FailReason.None) break;
+        if (task.kind === TaskKind.None) {
+          const wake = sched.wakeCounter;
+          if (!sched.nextTask(task)) {
+            if (Atomics.load(i32, Control.DONE) !== 0 && (sched.status(next) & 3) !== TxnStatus.Executed) {
+              throw new Error(`parallel batch done but transaction ${next} is not executed`);
+            }
+            // Nothing to hand out: the transaction to commit next is running elsewhere. Spin a
+            // little, then sleep until it finishes (or new work appears).
+            if (++spins > 64) {
+              Atomics.store(i32, Control.MAIN_WAIT, next + 1);
+              if ((sched.status(next) & 3) !== TxnStatus.Executed && !sched.hasWork) sched.idle(wake, 1);
+              Atomics.store(i32, Control.MAIN_WAIT, 0);
+            }
+            continue;
+          }
+        }
+        if (task.txn >= sched.limit) {
+          Atomics.sub(i32, Control.ACTIVE, 1);
+          task.kind = TaskKind.None;
+          continue;
+        }
+        if (task.kind === TaskKind.Execute) ex.execute(task);
+        else ex.validate(task);
+      }
+    } catch (err) {
+      this.mainSuspect = true;
+      if (!(err instanceof HeapFullError)) {
+        Atomics.compareExchange(i32, Control.FAIL, FailReason.None, FailReason.WorkerError);
+        throw err;
+      }
+    }
+    if (pendingCredit !== null) state.apply([pendingCredit]);
+    return results;
+  }
+
+  /** The committed prefix, then the serial tail (if any), and the batch's statistics. */
+  private finish(
+    env: BlockEnv,
+    txs: TxInput[],
+    state: BatchState,
+    results: ExecResult[],
+    stats: { workers: WorkerStats[]; errors: string[] },
+    t0: number,
+  ): ExecResult[] {
+    const i32 = this.heap.i32;
+    const n = txs.length;
+    const committed = results.length;
+    const table = i32[Control.TXN_TABLE]!;
     const incarnations = new Uint16Array(n);
     const execNs = new Float64Array(n);
-    for (let i = 0; i < limit; i++) {
-      const e = table + i * TXN_WORDS;
-      const at = i32[e + Txn.OUTPUT]!;
-      const r = decodeOutput(u8.subarray(at, at + i32[e + Txn.OUTPUT_LEN]!));
-      if (i32[e + Txn.OUTPUT_DEFERRED]) credit.credit(txs[i]!, r);
-      else credit.observe(r);
-      if (r.status !== ExecStatus.Invalid) state.apply(r.accounts);
-      results.push(r);
-      incarnations[i] = i32[e + Txn.EXECUTIONS]!;
-      execNs[i] = i32[e + Txn.EXEC_NS]!;
+    for (let i = 0; i < committed; i++) {
+      incarnations[i] = i32[table + i * TXN_WORDS + Txn.EXECUTIONS]!;
+      execNs[i] = i32[table + i * TXN_WORDS + Txn.EXEC_NS]!;
     }
-    for (let i = limit; i < n; i++) {
+    for (let i = committed; i < n; i++) {
       const s = Bun.nanoseconds();
       const r = this.core.execute(env, txs[i]!, state);
       if (r.status !== ExecStatus.Invalid) state.apply(r.accounts);
@@ -246,16 +442,22 @@ export class ParallelExecutor implements BatchExecutor {
       incarnations[i] = 1;
       execNs[i] = Bun.nanoseconds() - s;
     }
+    const fail = i32[Control.FAIL]!;
+    if (fail === FailReason.HeapFull) this.grow();
+    const workers = [...stats.workers, this.main.ex.stats];
     const sum = (k: keyof WorkerStats) => workers.reduce((a, w) => a + w[k], 0);
+    let fallback: string | null = null;
+    if (fail !== FailReason.None) fallback = stats.errors.length ? `${FAIL_NAMES[fail]}: ${stats.errors[0]}` : FAIL_NAMES[fail]!;
+    else if (committed < n) fallback = FALLBACK_NAMES[i32[Control.LIMIT_REASON]!]!;
     this.lastStats = {
       txs: n,
       mode: "parallel",
-      executions: sum("executions") + (n - limit),
+      executions: sum("executions") + (n - committed),
       validations: sum("validations"),
       validationAborts: sum("validationAborts"),
       dependencyWaits: sum("dependencyWaits"),
-      serialTail: n - limit,
-      fallback: limit < n ? FALLBACK_NAMES[i32[Control.LIMIT_REASON]!]! : null,
+      serialTail: n - committed,
+      fallback,
       incarnations,
       execNs,
       wallNs: Bun.nanoseconds() - t0,
@@ -272,7 +474,7 @@ export class ParallelExecutor implements BatchExecutor {
     const { i32 } = this.heap;
     if (this.lastStats?.mode !== "parallel") return [];
     const table = i32[Control.TXN_TABLE]!;
-    const limit = i32[Control.LIMIT]!;
+    const limit = this.lastStats.txs - this.lastStats.serialTail;
     const deps: number[][] = [];
     for (let j = 0; j < this.lastStats.txs; j++) {
       const found = new Set<number>();
@@ -323,6 +525,7 @@ export class ParallelExecutor implements BatchExecutor {
     const bytes = Math.min(this.heap.buffer.byteLength * 2, MAX_HEAP_BYTES);
     if (bytes === this.heap.buffer.byteLength) return;
     this.heap = SharedHeap.create(bytes);
+    this.buildMain();
     const m: ToWorker = { type: "heap", heap: this.heap.buffer };
     for (const w of this.pool) w.worker.postMessage(m);
   }
@@ -334,11 +537,36 @@ export class ParallelExecutor implements BatchExecutor {
   }
 }
 
+/** The most transactions any one sender has in `txs`. */
+function longestSenderRun(txs: TxInput[]): number {
+  const count = new Map<string, number>();
+  let most = 0;
+  for (const tx of txs) {
+    const k = bytesKey(tx.sender);
+    const c = (count.get(k) ?? 0) + 1;
+    count.set(k, c);
+    if (c > most) most = c;
+  }
+  return most;
+}
+
 /** The batch state as the mailbox serves it, with the best slot count the state can give. */
 function mailboxHost(state: BatchState): MailboxHost {
-  const s = state as BatchState & { accountRecord?(a: Uint8Array): { slotCount: number } | undefined };
+  const s = state as BatchState & {
+    accountRecord?(a: Uint8Array): { nonce: bigint; balance: bigint; codeHash: Uint8Array; slotCount: number } | undefined;
+    code?(codeHash: Uint8Array): Uint8Array;
+  };
+  // A state with account records (StateDb) gives the account and its slot count in one read.
+  const account: MailboxHost["account"] =
+    !state.slotCount && s.accountRecord && s.code
+      ? (a) => {
+          const r = s.accountRecord!(a);
+          if (r === undefined) return undefined;
+          return { nonce: r.nonce, balance: r.balance, codeHash: r.codeHash, code: s.code!(r.codeHash), hasStorage: r.slotCount > 0, slotCount: r.slotCount };
+        }
+      : (a) => state.account(a);
   return {
-    account: (a) => state.account(a),
+    account,
     storage: (a, k, out) => state.storage(a, k, out),
     blockHash: (n) => state.blockHash(n),
     slotCount: (a) => {

@@ -9,7 +9,7 @@
 // location its previous incarnation did not (the two "decrease_validation_idx" calls).
 import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
-import { Txn, TXN_WORDS, TxnStatus } from "./txn-layout";
+import { INC_SHIFT, STATUS_COMMITTED, Txn, TXN_WORDS, TxnStatus } from "./txn-layout";
 import { type Incarnation, type Task, TaskKind, type TxnIndex } from "./types";
 
 export class Scheduler {
@@ -121,7 +121,7 @@ export class Scheduler {
     if (Atomics.compareExchange(this.i32, at, s, (s & ~3) | TxnStatus.Executing) !== s) return false;
     task.kind = TaskKind.Execute;
     task.txn = txn;
-    task.incarnation = s >>> 2;
+    task.incarnation = s >>> INC_SHIFT;
     return true;
   }
 
@@ -148,10 +148,11 @@ export class Scheduler {
     const txn = Atomics.add(i32, Control.VAL_IDX, 1);
     if (txn < this.limit) {
       const s = this.status(txn);
-      if ((s & 3) === TxnStatus.Executed) {
+      // A committed transaction is final: nothing to validate.
+      if ((s & (3 | STATUS_COMMITTED)) === TxnStatus.Executed) {
         task.kind = TaskKind.Validate;
         task.txn = txn;
-        task.incarnation = s >>> 2;
+        task.incarnation = s >>> INC_SHIFT;
         return true;
       }
     }
@@ -194,7 +195,7 @@ export class Scheduler {
   private setReadyStatus(txn: TxnIndex): void {
     const at = this.entry(txn) + Txn.STATUS;
     const s = Atomics.load(this.i32, at);
-    Atomics.store(this.i32, at, (((s >>> 2) + 1) << 2) | TxnStatus.Ready);
+    Atomics.store(this.i32, at, (((s >>> INC_SHIFT) + 1) << INC_SHIFT) | TxnStatus.Ready);
   }
 
   /**
@@ -205,10 +206,11 @@ export class Scheduler {
     const i32 = this.i32;
     const t = this.entry(txn);
     this.heap.lock(t + Txn.DEP_LOCK);
-    Atomics.store(i32, t + Txn.STATUS, (incarnation << 2) | TxnStatus.Executed);
+    Atomics.store(i32, t + Txn.STATUS, (incarnation << INC_SHIFT) | TxnStatus.Executed);
     let waiting = i32[t + Txn.DEP_HEAD]!;
     i32[t + Txn.DEP_HEAD] = 0;
     this.heap.unlock(t + Txn.DEP_LOCK);
+    if (Atomics.load(i32, Control.MAIN_WAIT) === txn + 1) this.wake();
     if (waiting !== 0) {
       let lowest = Infinity;
       while (waiting !== 0) {
@@ -237,8 +239,18 @@ export class Scheduler {
   /** EXECUTED → ABORTING if (`txn`, `incarnation`) is still the current execution. */
   tryValidationAbort(txn: TxnIndex, incarnation: Incarnation): boolean {
     const at = this.entry(txn) + Txn.STATUS;
-    const expected = (incarnation << 2) | TxnStatus.Executed;
-    return Atomics.compareExchange(this.i32, at, expected, (incarnation << 2) | TxnStatus.Aborting) === expected;
+    const expected = (incarnation << INC_SHIFT) | TxnStatus.Executed;
+    return Atomics.compareExchange(this.i32, at, expected, (incarnation << INC_SHIFT) | TxnStatus.Aborting) === expected;
+  }
+
+  /**
+   * EXECUTED → EXECUTED | COMMITTED if (`txn`, `incarnation`) is still the current execution:
+   * from then on no validation can abort it. Main thread only, in transaction order.
+   */
+  tryCommit(txn: TxnIndex, incarnation: Incarnation): boolean {
+    const at = this.entry(txn) + Txn.STATUS;
+    const expected = (incarnation << INC_SHIFT) | TxnStatus.Executed;
+    return Atomics.compareExchange(this.i32, at, expected, expected | STATUS_COMMITTED) === expected;
   }
 
   /** After a validation: if it aborted, revalidate everything above and re-execute at once. */

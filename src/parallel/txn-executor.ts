@@ -9,7 +9,6 @@
 // transfer of the same token.
 import { ACCOUNT_CODE_CHANGED, ACCOUNT_DELETED, type BlockEnv } from "../exec/abi";
 import type { EvmCore } from "../exec/core";
-import { bytesKey } from "../state/byte-keys";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
@@ -18,7 +17,7 @@ import { Field, Ver, VersionFlags } from "./mv-layout";
 import { StorageAnswer, type BatchView, type VersionedReads } from "./mv-reads";
 import type { MvStore } from "./mv-store";
 import type { Scheduler } from "./scheduler";
-import { READ_WORDS, ReadEntry, SNAPSHOT_COMPARED, SNAPSHOT_WORDS, Txn, TxnFlags, TxnStatus, WRITE_WORDS } from "./txn-layout";
+import { READ_WORDS, ReadEntry, SNAPSHOT_COMPARED, SNAPSHOT_WORDS, STATUS_COMMITTED, Txn, TxnFlags, TxnStatus, WRITE_WORDS } from "./txn-layout";
 import { BASE_TXN, ReadKind, ReadOutcome, type Task, TaskKind, type TxnIndex } from "./types";
 
 /** Counters a worker reports when it leaves a batch. */
@@ -35,6 +34,8 @@ export class TxnExecutor {
   private readonly u8: Uint8Array;
   private readonly out = new ReadOutcome();
   private coinbase = new Uint8Array(20);
+  /** Whether the last validate() found the transaction's reads still holding. */
+  lastValid = false;
   /** The write set being built: record, field, entry per write. */
   private readonly writes: number[] = [];
 
@@ -107,8 +108,13 @@ export class TxnExecutor {
   validate(task: Task): boolean {
     const j = task.txn;
     const t = this.sched.entry(j);
+    if (Atomics.load(this.i32, t + Txn.STATUS) & STATUS_COMMITTED) {
+      this.lastValid = true; // final already: nothing can abort it
+      return this.sched.finishValidation(j, false, task);
+    }
     this.stats.validations++;
     const valid = this.readsStillHold(j, Atomics.load(this.i32, t + Txn.READS));
+    this.lastValid = valid;
     const aborted = !valid && this.sched.tryValidationAbort(j, task.incarnation);
     if (aborted) {
       this.stats.validationAborts++;
@@ -137,9 +143,7 @@ export class TxnExecutor {
           versions.slot(rec, i32[at + 4]!, j, out, null);
           break;
         case ReadEntry.HasStorage: {
-          this.mv.lock(rec);
           const answer = versions.hasStorage(rec, j, out);
-          this.mv.unlock(rec);
           if (out.kind === ReadKind.Dependency || answer !== inc || answer === StorageAnswer.Unknown) return false;
           continue;
         }
@@ -224,8 +228,7 @@ export class TxnExecutor {
       p += 97;
       const code = flags & ACCOUNT_CODE_CHANGED ? raw.subarray(p, p + codeLen) : null;
       p += code ? codeLen : 0;
-      const ak = bytesKey(address);
-      const seen = this.host.observed.get(ak);
+      const seen = this.host.observed.get(this.mv.account(address));
       if (seen === undefined) throw new Error(`core changed account ${Buffer.from(address).toString("hex")} without reading it`);
       const nSlots = view.getUint32(p, true);
       p += 4;
@@ -247,8 +250,9 @@ export class TxnExecutor {
       for (let s = 0; s < nSlots; s++, p += 64) {
         const key = raw.subarray(p, p + 32);
         const value = raw.subarray(p + 32, p + 64);
-        this.put(this.mv.slot(address, key), Field.Slot, j, inc, 0, value, 0);
-        const before = this.host.originals.get(ak + bytesKey(key));
+        const slotRec = this.mv.slot(address, key);
+        this.put(slotRec, Field.Slot, j, inc, 0, value, 0);
+        const before = this.host.originals.get(slotRec);
         delta += (isZero(value) ? 0 : 1) - (before === undefined || isZero(before) ? 0 : 1);
       }
       if (delta !== 0) this.put(rec, Field.SlotCount, j, inc, VersionFlags.Delta, null, delta);
@@ -285,15 +289,13 @@ export class TxnExecutor {
     codeLen = 0,
   ): void {
     const mv = this.mv;
-    mv.lock(rec);
-    const e = mv.upsert(rec, field, j, inc, flags);
+    const e = mv.newEntry(j, inc, flags);
     if (bytes !== null) this.u8.set(bytes, (e + Ver.VALUE) * 4);
-    else {
-      this.i32.fill(0, e + Ver.VALUE, e + Ver.VALUE + 8);
-      this.i32[e + Ver.VALUE] = word;
-    }
+    else this.i32[e + Ver.VALUE] = word;
     this.i32[e + Ver.CODE_PTR] = codePtr;
     this.i32[e + Ver.CODE_LEN] = codeLen;
+    mv.lock(rec);
+    mv.publish(rec, field, e);
     mv.unlock(rec);
     this.writes.push(rec, field, e);
   }

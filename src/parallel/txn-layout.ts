@@ -7,14 +7,19 @@ export const TXN_WORDS = 16;
 
 export const Txn = {
   /**
-   * Status word: (incarnation << 2) | TxnStatus. Changed only by compare-and-swap, so the
-   * incarnation and the status always move together. Transitions (Block-STM):
+   * Status word: (incarnation << INC_SHIFT) | STATUS_COMMITTED? | TxnStatus. Changed only by
+   * compare-and-swap, so the incarnation and the status always move together. Transitions
+   * (Block-STM):
    *
    *   READY ──try_incarnate──▶ EXECUTING ──finish_execution──▶ EXECUTED
    *     ▲                          │                              │
    *     │ set_ready_status         │ add_dependency               │ try_validation_abort
    *     │ (incarnation + 1)        ▼                              ▼
    *     └──────────────────────  ABORTING ◀───────────────────────┘
+   *
+   * plus EXECUTED ──commit──▶ EXECUTED | STATUS_COMMITTED, set by the main thread once every
+   * lower transaction is committed and this one's reads still hold: final, never aborted again
+   * (a validation's abort compare-and-swap expects the word without the bit).
    */
   STATUS: 0,
   /** Spin lock (0 free, 1 held) guarding DEP_HEAD and the EXECUTED check of add_dependency. */
@@ -52,6 +57,11 @@ export const Txn = {
    */
   PREV_SAME_SENDER: 15,
 } as const;
+
+/** The incarnation sits above the two TxnStatus bits and the committed bit. */
+export const INC_SHIFT = 3;
+/** Set (with EXECUTED) once the main thread has committed the transaction's output. */
+export const STATUS_COMMITTED = 4;
 
 export const enum TxnStatus {
   Ready = 0,

@@ -2,19 +2,18 @@
 // thread compiled once), the shared heap, and the Block-STM loop. Messages cross only per
 // batch ("run" in, "finished" out) and for the rare pre-state read the main thread serves;
 // everything per transaction goes through shared memory and Atomics.
-import type { BlockEnv, TxInput } from "../exec/abi";
+import type { BlockEnv } from "../exec/abi";
 import { EvmCore } from "../exec/core";
 import { LmdbBaseReader, MailboxBaseReader, type BaseReader, type LmdbBaseConfig } from "./base-reader";
 import { Control, FailReason } from "./control-layout";
 import { HeapFullError, SharedHeap } from "./heap";
 import { MvHost } from "./mv-host";
-import { type BatchView, VersionedReads } from "./mv-reads";
+import { VersionedReads } from "./mv-reads";
+import { HeapBatch } from "./batch-view";
 import { MvStore } from "./mv-store";
 import { Scheduler } from "./scheduler";
-import { decodeTxInput } from "./tx-codec";
 import { TxnExecutor, type WorkerStats } from "./txn-executor";
-import { Txn } from "./txn-layout";
-import { Task, TaskKind, type TxnIndex } from "./types";
+import { Task, TaskKind } from "./types";
 
 declare const self: Worker;
 
@@ -30,28 +29,6 @@ export type FromWorker =
   | { type: "miss"; id: number }
   | { type: "finished"; id: number; stats: WorkerStats; error: string | null };
 
-class Batch implements BatchView {
-  env!: BlockEnv;
-  private txs: (TxInput | undefined)[] = [];
-
-  constructor(private readonly heap: SharedHeap, private readonly sched: Scheduler) {}
-
-  begin(env: BlockEnv, n: number): void {
-    this.env = env;
-    this.txs = new Array(n);
-  }
-
-  tx(t: TxnIndex): TxInput {
-    let tx = this.txs[t];
-    if (tx === undefined) {
-      const e = this.sched.entry(t);
-      const at = this.heap.i32[e + Txn.INPUT]!;
-      tx = this.txs[t] = decodeTxInput(this.heap.u8.subarray(at, at + this.heap.i32[e + Txn.INPUT_LEN]!));
-    }
-    return tx;
-  }
-}
-
 let id = 0;
 let module: WebAssembly.Module;
 let mailbox: SharedArrayBuffer;
@@ -63,7 +40,7 @@ let parts: {
   heap: SharedHeap;
   sched: Scheduler;
   mv: MvStore;
-  batch: Batch;
+  batch: HeapBatch;
   mailboxReader: BaseReader;
   lmdbReader: BaseReader | null;
   build(base: BaseReader): TxnExecutor;
@@ -73,7 +50,7 @@ function assemble(buffer: SharedArrayBuffer): void {
   const heap = new SharedHeap(buffer);
   const sched = new Scheduler(heap);
   const mv = new MvStore(heap);
-  const batch = new Batch(heap, sched);
+  const batch = new HeapBatch(heap, sched);
   const mailboxReader = new MailboxBaseReader(heap, mailbox, () => self.postMessage({ type: "miss", id } satisfies FromWorker), codeCache);
   const lmdbReader = lmdbConfig ? new LmdbBaseReader(heap, lmdbConfig, mailboxReader, codeCache) : null;
   const executors = new Map<BaseReader, TxnExecutor>();
@@ -95,6 +72,7 @@ function run(env: BlockEnv, useLmdb: boolean): FromWorker {
   const { heap, sched, mv, batch } = parts;
   const base = useLmdb && parts.lmdbReader ? parts.lmdbReader : parts.mailboxReader;
   const ex = parts.build(base);
+  heap.beginBatch();
   sched.beginBatch();
   mv.beginBatch();
   base.beginBatch();

@@ -23,7 +23,7 @@ import { StreamFatalError, type StreamPosition } from "../stream/client";
 import { decodeEntryRows, EntryError, type MiniRows } from "../stream/entry";
 import type { Frame } from "../stream/format";
 import { LazyTx } from "./lazy-tx";
-import { mergeChanges } from "./merge-changes";
+import { mergeChanges } from "../chain/merge-changes";
 import type { ReplicaStore } from "./store";
 
 /** A mini-block as the stream delivered it. */

@@ -10,6 +10,7 @@ import { bytesToHex } from "../crypto/index";
 import { decodeSignedTx, TxDecodeError } from "../tx/index";
 import type { TxPool } from "../txpool/index";
 import type { Logger } from "../log/logger";
+import { mergeChanges } from "../chain/merge-changes";
 import { BlockBuilder } from "./block-builder";
 import { ReceiptTimeoutError, SequencerError, TxDroppedError } from "./errors";
 import type { RecoveryBatcher } from "./intake";
@@ -71,9 +72,11 @@ export class Sequencer {
     private readonly log: Logger,
   ) {
     const head = store.head();
-    this.building = new BlockBuilder(head.header, head.hash, this.params(), common, nowSeconds());
-    // Resume the block that was being built: its mini-blocks are durable, its state applied.
-    for (const mini of store.unsealedMiniBlocks()) {
+    // Resume the block that was being built, with the timestamp its mini-blocks ran under:
+    // they are durable and their state applied.
+    const unsealed = store.unsealedMiniBlocks();
+    this.building = new BlockBuilder(head.header, head.hash, this.params(), common, unsealed[0]?.blockTimestamp ?? nowSeconds());
+    for (const mini of unsealed) {
       mini.transactions.forEach((tx, i) => this.building.restore(tx, mini.receipts[i]!));
       this.miniIndex = mini.index + 1;
     }
@@ -212,6 +215,7 @@ export class Sequencer {
       blockNumber: b.number,
       index: this.miniIndex,
       timestamp: Date.now(),
+      blockTimestamp: b.timestamp,
       transactions: [],
       receipts: [],
     };
@@ -242,7 +246,9 @@ export class Sequencer {
     if (mini.transactions.length === 0) return null;
     // Commits are pipelined: the next mini-block executes on a fresh overlay while this one is
     // written. Receipts and events go out only once it is durable, and commits land in order.
-    const durable = this.store.commitMiniBlock(mini, changes);
+    // The log keeps each account's net change per mini-block: a hot account (coinbase, a pool)
+    // appears once, not once per transaction.
+    const durable = this.store.commitMiniBlock(mini, mergeChanges([changes]));
     this.times.commitNs += Bun.nanoseconds() - t1;
     this.miniIndex++;
     const included = b.transactions.length;

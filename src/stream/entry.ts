@@ -17,6 +17,7 @@ export interface MiniRows {
   blockNumber: bigint;
   index: number;
   timestamp: number;
+  blockTimestamp: bigint;
   /** Per transaction: sender and raw signed transaction (views into the entry). */
   txs: [Uint8Array, Uint8Array][];
   /** Per transaction: the receipt's stored encoding and the transaction hash (views into the entry). */
@@ -162,11 +163,12 @@ export function decodeEntryRows(bytes: Uint8Array): MiniRows | SealRow {
     if (fields !== 3) throw new EntryError(`seal entry with ${fields} fields`);
     return { kind: "seal", seq: bytesToBigIntFast(r.bin()), header: r.bin() };
   }
-  if (kind !== MINI || fields !== 8) throw new EntryError(`unknown entry kind ${kind} with ${fields} fields`);
+  if (kind !== MINI || fields !== 9) throw new EntryError(`unknown entry kind ${kind} with ${fields} fields`);
   const seq = bytesToBigIntFast(r.bin());
   const blockNumber = bytesToBigIntFast(r.bin());
   const index = r.number();
   const timestamp = r.number();
+  const blockTimestamp = bytesToBigIntFast(r.bin());
   const ntx = r.array();
   const txs: [Uint8Array, Uint8Array][] = new Array(ntx);
   for (let i = 0; i < ntx; i++) {
@@ -213,5 +215,5 @@ export function decodeEntryRows(bytes: Uint8Array): MiniRows | SealRow {
       storage: c[6],
     };
   }
-  return { kind: "mini", seq, blockNumber, index, timestamp, txs, receipts, txHashes, lastCumulativeGas, changes };
+  return { kind: "mini", seq, blockNumber, index, timestamp, blockTimestamp, txs, receipts, txHashes, lastCumulativeGas, changes };
 }

@@ -39,7 +39,7 @@ describe("LMDB pre-state read by the workers", () => {
     const c = deployContracts(w, 4);
     await state.commit();
     const isCommitted = () => state.commitsInFlight === 0 && !state.hasUncomputedChanges;
-    exec = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1, lmdb: { path: join(datadir, "chain"), isCommitted } });
+    exec = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0, lmdb: { path: join(datadir, "chain"), isCommitted } });
     for (const name of WORKLOADS) {
       const txs = workload(name, w, c, 48);
       await state.commit();
@@ -77,7 +77,7 @@ class FlagOnlyState implements BatchState {
 describe("special cases", () => {
   let exec: ParallelExecutor;
   beforeAll(async () => {
-    exec = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1 });
+    exec = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0 });
   });
   afterAll(async () => {
     await exec?.close();
@@ -133,6 +133,20 @@ describe("special cases", () => {
     const { state, w } = world();
     const txs = Array.from({ length: 10 }, (_, i) => w.tx(sender(i % 4), sender(5), new Uint8Array(0), 21_000n, { maxPriorityFeePerGas: 0n }));
     await same(state, txs);
+  });
+
+  test("a batch one sender dominates runs serially", async () => {
+    const dominated = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1 });
+    try {
+      const { state, w } = world();
+      const txs = Array.from({ length: 10 }, (_, i) => w.tx(sender(i < 6 ? 0 : i), sender(7), new Uint8Array(0), 21_000n, { value: 1n }));
+      const a = cloneMemoryState(state);
+      expect(await dominated.execute(env, txs, state)).toEqual(await serial.execute(env, txs, a));
+      expect(dominated.lastStats!.mode).toBe("serial");
+      expect(state.root()).toEqual(a.root());
+    } finally {
+      await dominated.close();
+    }
   });
 
   test("batches below the threshold run serially", async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytesToHex, keccak256 } from "../../src/crypto/index";
 import type { AccountChange } from "../../src/exec/abi";
-import { mergeChanges } from "../../src/replica/merge-changes";
+import { mergeChanges } from "../../src/chain/merge-changes";
 import { ChainStore } from "../../src/state/index";
 import { EMPTY_CODE_HASH } from "../../src/trie/index";
 
