@@ -15,6 +15,8 @@ export const SEQUENCER_OPTIONS = {
     default: Math.max(1, navigator.hardwareConcurrency - 1),
     help: "execution workers (Block-STM); 1 means serial execution on the main thread. Default: cores minus one for RPC and commits",
   },
+  "min-priority-fee": { type: "bigint", default: 0n, help: "pool floor for the priority fee (tip) in wei; lower tips get 'transaction underpriced'" },
+  ordering: { type: "string", default: "fifo", help: "pool ordering policy: fifo (arrival) or priority-fee (highest tip first)" },
   "max-txs-per-mini-block": { type: "int", default: 2000, help: "upper bound of transactions executed per mini-block" },
   "receipt-timeout-ms": { type: "int", default: 2000, help: "default timeout of eth_sendRawTransactionSync" },
   "log-level": { type: "string", default: "info", help: "debug, info, warn or error" },

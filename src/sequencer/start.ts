@@ -9,7 +9,7 @@ import { EvmCore } from "../exec/core";
 import { createLogger, isLogLevel, type Logger } from "../log/logger";
 import { startRpcServer } from "../rpc/index";
 import { createSenderRecovery, WorkerPoolRecovery } from "../tx/index";
-import { TxPool } from "../txpool/index";
+import { FifoPolicy, type OrderingPolicy, PriorityFeePolicy, TxPool } from "../txpool/index";
 import { type BatchExecutor, ParallelExecutor, SerialExecutor } from "../parallel/index";
 import { RecoveryBatcher } from "./intake";
 import { LmdbSequencerStore } from "./lmdb-store";
@@ -29,6 +29,8 @@ export interface SequencerOptions {
   "block-gas-limit": bigint;
   coinbase: string;
   "max-txs-per-mini-block": number;
+  "min-priority-fee"?: bigint;
+  ordering?: string;
   /** Execution workers; 1 or absent means serial. */
   workers?: number;
   "receipt-timeout-ms": number;
@@ -62,6 +64,12 @@ function readGenesis(opts: SequencerOptions): { genesis: Genesis; dev: boolean }
   return { genesis: loadGenesis(json), dev: false };
 }
 
+function orderingPolicy(name: string): OrderingPolicy {
+  if (name === "fifo") return new FifoPolicy();
+  if (name === "priority-fee") return new PriorityFeePolicy();
+  throw new ConfigError(`--ordering: expected fifo or priority-fee, got "${name}"`);
+}
+
 export async function startSequencer(opts: SequencerOptions, log?: Logger): Promise<RunningSequencer> {
   if (!isLogLevel(opts["log-level"])) throw new ConfigError(`--log-level: expected debug, info, warn or error, got "${opts["log-level"]}"`);
   log ??= createLogger(opts["log-level"], opts["log-format"] === "auto" ? undefined : opts["log-format"] === "json");
@@ -86,7 +94,12 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
         : new SerialExecutor(core);
     cleanups.push(() => executor.close());
     log.info("execution", { mode: executor instanceof SerialExecutor ? "serial" : "parallel (Block-STM)", workers: opts.workers ?? 1 });
-    const pool = new TxPool(store.state, { chainId: genesis.chainId, blockGasLimit: genesis.header.gasLimit });
+    const pool = new TxPool(store.state, {
+      chainId: genesis.chainId,
+      blockGasLimit: genesis.header.gasLimit,
+      minTip: opts["min-priority-fee"] ?? 0n,
+      policy: orderingPolicy(opts.ordering ?? "fifo"),
+    });
     const sync = createSenderRecovery();
     const workers = await WorkerPoolRecovery.create({ workers: 1 }).catch(() => null);
     if (workers) cleanups.push(() => workers.close());

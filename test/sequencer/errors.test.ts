@@ -109,13 +109,22 @@ describe("geth transaction errors over JSON-RPC", () => {
     expectGeth(await rejection(await sign(acct[1]!, { nonce: await nonceOf(acct[1]!), to: undefined, gas: 52_999n, value: 0n })), "intrinsic gas too low");
   });
 
-  test("transaction underpriced: this sequencer sets no minimum tip or fee cap", async () => {
-    // geth refuses tips below --txpool.pricelimit with "transaction underpriced". The sequencer's
-    // pool has no floor (minTip = minFeeCap = 0, and no flag sets one), so the same transaction is
-    // accepted; this test pins that down rather than skipping silently.
-    const fee = (await baseFee()) * 2n;
+  test("transaction underpriced: below --min-priority-fee", async () => {
+    const strict = await startDev({ "min-priority-fee": 5n });
+    try {
+      const fee = (await baseFee()) * 2n;
+      const low = await sign(acct[2]!, { nonce: 0, maxPriorityFeePerGas: 4n, maxFeePerGas: fee });
+      const r = await strict.rpc("eth_sendRawTransaction", [low]);
+      expect(r.error.code).toBe(-32000);
+      expect(r.error.message.startsWith("transaction underpriced")).toBe(true);
+      const ok = await strict.call("eth_sendRawTransactionSync", [await sign(acct[2]!, { nonce: 0, maxPriorityFeePerGas: 5n, maxFeePerGas: fee })]);
+      expect(ok.status).toBe("0x1");
+    } finally {
+      await strict.stop();
+    }
+    // Without the flag there is no floor: a zero tip is accepted.
     const r = await dev.call("eth_sendRawTransactionSync", [
-      await sign(acct[1]!, { nonce: await nonceOf(acct[1]!), maxPriorityFeePerGas: 0n, maxFeePerGas: fee }),
+      await sign(acct[1]!, { nonce: await nonceOf(acct[1]!), maxPriorityFeePerGas: 0n, maxFeePerGas: (await baseFee()) * 2n }),
     ]);
     expect(r.status).toBe("0x1");
   });
