@@ -1,4 +1,5 @@
 // npx bun run bench parallel [--json] [--txs N] [--runs R] [--workload NAME] [--graphs DIR]
+// "workers" counts executing threads: the main thread (which also commits) plus workers - 1 Bun workers.
 // The parallel executor on fixed workloads over the sequencer's real state store (LMDB StateDb,
 // workers reading committed state themselves): for every workload and 1..core-count workers,
 // tx/s, speedup over the serial executor, re-executions per transaction and validation aborts,
@@ -6,6 +7,10 @@
 // found and each transaction's measured serial cost it also simulates larger machines: the
 // speedup bound max(critical path, work / cores) gives at 8..100 cores. The graphs are
 // written as JSON (one file per workload) to --graphs (default: a temporary folder).
+// Last, the machine's own parallel capacity: the serial executor's throughput with one
+// process versus one per core at once (independent copies, no sharing at all). No parallel
+// executor can beat that ratio here; on SMT siblings or an oversubscribed VM it is well
+// below the core count.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +18,8 @@ import { ExecStatus, type ExecResult } from "../src/exec/abi";
 import { EvmCore } from "../src/exec/core";
 import { ParallelExecutor, SerialExecutor } from "../src/parallel/index";
 import { ChainStore } from "../src/state/index";
-import { addr, blockEnv, deployContracts, workload, WORKLOADS, WorldBuilder, type WorkloadName } from "../test/parallel/workloads";
+import { MemoryState } from "../src/statetest/memory-state";
+import { addr, blockEnv, cloneMemoryState, deployContracts, workload, WORKLOADS, WorldBuilder, type WorkloadName } from "../test/parallel/workloads";
 import { median } from "./stats";
 
 const args = process.argv.slice(2);
@@ -29,6 +35,8 @@ const graphDir = opt("--graphs") ?? mkdtempSync(join(tmpdir(), "bunseq-parallel-
 const cores = navigator.hardwareConcurrency;
 const SIM_CORES = [8, 16, 32, 64, 100] as const;
 const log = (...a: unknown[]) => !json && console.log(...a);
+const CAPACITY_WORKLOADS = ["independent-transfers", "erc20-distinct"] as const;
+if (args.includes("--capacity-child")) await capacityChild(Number(opt("--start")));
 
 const datadir = mkdtempSync(join(tmpdir(), "bunseq-bench-parallel-"));
 const store = ChainStore.open(datadir);
@@ -41,8 +49,13 @@ const contracts = deployContracts(world, 100);
 await state.commit();
 
 const lmdb = { path: join(datadir, "chain"), isCommitted: () => state.commitsInFlight === 0 && !state.hasUncomputedChanges };
+// `workers: k` is k executing threads: the main thread and k - 1 Bun workers. Default options
+// otherwise (so a batch one sender dominates runs serially, as in the sequencer), except that
+// every batch size is allowed to run in parallel.
 const executors: ParallelExecutor[] = [];
 for (let k = 1; k <= cores; k++) executors.push(await ParallelExecutor.create({ workers: k, core, minParallelBatch: 1, lmdb }));
+// The dependency graph comes from a Block-STM run, whatever the heuristics would choose.
+const grapher = await ParallelExecutor.create({ workers: cores, core, minParallelBatch: 1, minSenderParallelism: 0, lmdb });
 const serial = new SerialExecutor(core);
 
 interface Entry {
@@ -52,6 +65,8 @@ interface Entry {
   speedupVsSerial: number;
   reexecPerTx: number;
   validationAborts: number;
+  /** "parallel", or "serial" when the executor chose serial execution for the batch. */
+  mode: string;
   simulated: Record<number, number>;
 }
 const entries: Entry[] = [];
@@ -95,9 +110,8 @@ for (const name of WORKLOADS) {
   serialRows.push({ workload: name, txPerSec: (N / serialNs) * 1e9 });
 
   // The dependency graph Block-STM finds (with the most workers), and the simulation.
-  const widest = executors[executors.length - 1]!;
-  const got = await widest.execute(env, txs, state);
-  const deps = widest.lastDependencies();
+  const got = await grapher.execute(env, txs, state);
+  const deps = grapher.lastDependencies();
   state.discard();
   if (!Bun.deepEquals(got, expected, true)) throw new Error(`${name}: parallel results differ from serial`);
   const finish: number[] = [];
@@ -127,7 +141,7 @@ for (const name of WORKLOADS) {
 
   log(`\n${name}: serial ${fmt((N / serialNs) * 1e9)} tx/s; graph: ${edges} edges, longest chain ${longest} txs, critical path ${round(criticalPath / 1e3)} us of ${round(work / 1e3)} us work`);
   log(`  simulated speedup at ${SIM_CORES.join("/")} cores: ${SIM_CORES.map((p) => simulated[p]).join(" / ")}`);
-  log("  workers     tx/s   speedup  reexec/tx  aborts");
+  log("  workers     tx/s   speedup  reexec/tx  aborts  (workers: executing threads, the main thread included)");
   for (const ex of executors) {
     const ns = await timed(() => ex.execute(env, txs, state));
     const s = ex.lastStats!;
@@ -138,10 +152,11 @@ for (const name of WORKLOADS) {
       speedupVsSerial: round(serialNs / ns),
       reexecPerTx: round((s.executions - N) / N),
       validationAborts: s.validationAborts,
+      mode: s.mode,
       simulated,
     };
     entries.push(e);
-    log(`  ${String(e.workers).padStart(7)} ${fmt(e.txPerSec).padStart(8)} ${e.speedupVsSerial.toFixed(2).padStart(8)}x ${e.reexecPerTx.toFixed(3).padStart(10)} ${String(e.validationAborts).padStart(7)}`);
+    log(`  ${String(e.workers).padStart(7)} ${fmt(e.txPerSec).padStart(8)} ${e.speedupVsSerial.toFixed(2).padStart(8)}x ${e.reexecPerTx.toFixed(3).padStart(10)} ${String(e.validationAborts).padStart(7)}${s.mode === "serial" ? `  serial: ${s.fallback}` : ""}`);
   }
 }
 
@@ -179,15 +194,65 @@ if (!only) {
   }
 }
 
+// The machine's parallel capacity (see the top of this file).
+const capacity: Record<string, number> = {};
+if (!only && cores > 1) {
+  const one = await capacityRun(1);
+  const all = await capacityRun(cores);
+  for (const w of CAPACITY_WORKLOADS) capacity[w] = round(all[w]! / one[w]!);
+  log(`\nmachine capacity: ${cores} serial executors at once give ${CAPACITY_WORKLOADS.map((w) => `${capacity[w]!.toFixed(2)}x (${w})`).join(", ")} the throughput of one: the ceiling for any speedup here`);
+}
+
 if (json) {
-  console.log(JSON.stringify({ txsPerBatch: N, cores, workloads: entries, serial: serialRows, graphs, threshold }, null, 1));
+  console.log(JSON.stringify({ txsPerBatch: N, cores, workloads: entries, serial: serialRows, graphs, threshold, machineCapacity: capacity }, null, 1));
 } else {
   log(`\ndependency graphs written to ${graphDir}`);
 }
 for (const ex of executors) await ex.close();
+await grapher.close();
 await store.close();
 rmSync(datadir, { recursive: true, force: true });
 process.exit(0);
+
+/** Runs `k` capacity children at once; their summed tx/s per workload. */
+async function capacityRun(k: number): Promise<Record<string, number>> {
+  const startAt = Date.now() + 8000; // after every child's setup
+  const procs = Array.from({ length: k }, () =>
+    Bun.spawn([process.execPath, import.meta.path, "--capacity-child", "--start", String(startAt)], { stdout: "pipe", stderr: "inherit" }),
+  );
+  const outs = await Promise.all(procs.map(async (p) => JSON.parse((await new Response(p.stdout).text()).trim().split("\n").pop()!)));
+  const sum: Record<string, number> = {};
+  for (const o of outs) for (const w of CAPACITY_WORKLOADS) sum[w] = (sum[w] ?? 0) + o[w];
+  return sum;
+}
+
+/** A capacity child: serial throughput per workload on an in-memory state, timed from `startAt`. */
+async function capacityChild(startAt: number): Promise<never> {
+  const core = await EvmCore.load("wasm");
+  const env = blockEnv(addr(99, 0));
+  const mem = new MemoryState();
+  const w = new WorldBuilder(core, env, mem);
+  const c = deployContracts(w, 0);
+  const serial = new SerialExecutor(core);
+  const batches = CAPACITY_WORKLOADS.map((name) => ({ name, txs: workload(name, w, c, 500) }));
+  for (const b of batches) for (let i = 0; i < 3; i++) serial.executeSync(env, b.txs, cloneMemoryState(mem));
+  await Bun.sleep(Math.max(0, startAt - Date.now()));
+  const out: Record<string, number> = {};
+  for (const b of batches) {
+    let ns = 0;
+    let done = 0;
+    for (const t0 = Bun.nanoseconds(); Bun.nanoseconds() - t0 < 1.5e9; ) {
+      const s = cloneMemoryState(mem);
+      const t = Bun.nanoseconds();
+      serial.executeSync(env, b.txs, s);
+      ns += Bun.nanoseconds() - t;
+      done += b.txs.length;
+    }
+    out[b.name] = (done / ns) * 1e9;
+  }
+  console.log(JSON.stringify(out));
+  process.exit(0);
+}
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;

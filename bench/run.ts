@@ -2,8 +2,10 @@
 const benches: Record<string, string> = {
   evm: "./evm.ts",
   parallel: "./parallel.ts",
+  recover: "./recover.ts",
   replica: "./replica.ts",
   sequencer: "./sequencer.ts",
+  state: "./state.ts",
 };
 
 const [name, ...rest] = process.argv.slice(2);

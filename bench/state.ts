@@ -5,12 +5,12 @@
 // Hashing goes through the execution core's keccak, as in the sequencer, unless "js".
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import type { AccountChange } from "../../src/exec/abi";
-import { getKeccakImpl, setKeccakImpl } from "../../src/crypto";
-import { EvmCore } from "../../src/exec/core";
-import { ChainStore } from "../../src/state";
-import { EMPTY_CODE_HASH } from "../../src/trie";
-import { address, removeDir, slot, tempDatadir, word } from "./helpers";
+import type { AccountChange } from "../src/exec/abi";
+import { getKeccakImpl, setKeccakImpl } from "../src/crypto";
+import { EvmCore } from "../src/exec/core";
+import { ChainStore } from "../src/state";
+import { EMPTY_CODE_HASH } from "../src/trie";
+import { address, removeDir, slot, tempDatadir, word } from "../test/state/helpers";
 
 const N = Number(process.argv[2] ?? 100_000);
 const CHANGED = Number(process.argv[3] ?? 1_000);
