@@ -11,6 +11,7 @@ import { open, type Database, type RootDatabase } from "lmdb";
 import { decodeAccountRecord } from "../state/account-record";
 import { storageRowKey } from "../state/byte-keys";
 import { EMPTY_CODE_HASH } from "../trie/index";
+import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
 import { Mailbox, MailboxOp, MailboxState } from "./mailbox-layout";
 import { Acct, BaseFlags, SlotRec } from "./mv-layout";
@@ -118,6 +119,11 @@ export class MailboxBaseReader implements BaseReader {
     const mb = this.mb;
     mb[Mailbox.OP] = op;
     Atomics.store(mb, Mailbox.STATE, MailboxState.Request);
+    // The main thread polls mailboxes between its own tasks and may be asleep on WAKE; after
+    // the batch it listens for messages instead.
+    const i32 = this.heap.i32;
+    Atomics.add(i32, Control.WAKE, 1);
+    Atomics.notify(i32, Control.WAKE);
     this.ring();
     while (Atomics.load(mb, Mailbox.STATE) !== MailboxState.Response) Atomics.wait(mb, Mailbox.STATE, MailboxState.Request, 1000);
     Atomics.store(mb, Mailbox.STATE, MailboxState.Idle);

@@ -47,8 +47,14 @@
 // right away decodes its output, credits its deferred tip and applies its changes to the state,
 // while the workers go on with later transactions. So the serial part of a batch (decoding and
 // applying, which must happen on the main thread, in order) overlaps execution instead of
-// following it. Small batches, and the rest of a batch whose parallel attempt fails (heap full,
-// worker error), run on the serial executor; the results are the same either way.
+// following it. Small batches, batches whose senders alone leave little parallelism (one
+// sender's transactions run one after another), and the rest of a batch whose parallel attempt
+// fails (heap full, worker error) run on the serial executor; the results are the same.
+//
+// What it costs: per transaction, the multi-version reads and the recording of writes add a
+// few microseconds to the core's work, and the commit (decode, credit, apply, one validation)
+// is the main thread's serial share. `npx bun run bench parallel` shows where that leaves a
+// machine, including how much two serial executors at once really get from it.
 import { type AccountChange, decodeOutput, encodeInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
@@ -154,7 +160,7 @@ export class ParallelExecutor implements BatchExecutor {
     const n = Math.max(1, options.workers ?? navigator.hardwareConcurrency);
     const module = options.module ?? (await compileWasm());
     const core = options.core ?? (await EvmCore.load("wasm", module));
-    const mainCore = await EvmCore.load("wasm", module);
+    const mainCore = await mainThreadCore(module, false);
     const heap = SharedHeap.create(options.heapBytes ?? 64 << 20);
     const pool: PoolWorker[] = [];
     const ready: Promise<void>[] = [];
@@ -200,7 +206,7 @@ export class ParallelExecutor implements BatchExecutor {
       return this.runSerial(env, txs, state, t0, "one sender's transactions dominate the batch");
     }
     if (this.mainSuspect) {
-      this.mainCore = await EvmCore.load("wasm", this.module);
+      this.mainCore = await mainThreadCore(this.module, true);
       this.mainSuspect = false;
       this.buildMain();
     }
@@ -326,6 +332,9 @@ export class ParallelExecutor implements BatchExecutor {
       const credit = new CoinbaseCredit(env, state);
       const table = i32[Control.TXN_TABLE]!;
       for (;;) {
+        // Observed before the mailboxes are polled: a request made after the poll bumps WAKE,
+        // so sleeping on this value below cannot miss it.
+        const wake = sched.wakeCounter;
         serve();
         // Commit what is final, in order.
         let next = results.length;
@@ -381,7 +390,6 @@ export class ParallelExecutor implements BatchExecutor {
         }
         if (next >= sched.limit || Atomics.load(i32, Control.FAIL) !== FailReason.None) break;
         if (task.kind === TaskKind.None) {
-          const wake = sched.wakeCounter;
           if (!sched.nextTask(task)) {
             if (Atomics.load(i32, Control.DONE) !== 0 && (sched.status(next) & 3) !== TxnStatus.Executed) {
               throw new Error(`parallel batch done but transaction ${next} is not executed`);
@@ -535,6 +543,22 @@ export class ParallelExecutor implements BatchExecutor {
     this.closed = true;
     for (const w of this.pool) w.worker.terminate();
   }
+}
+
+/**
+ * The core the main thread runs its Block-STM tasks on, one per module for every executor in
+ * the process: main-thread execution never interleaves (it is synchronous), and every extra
+ * WebAssembly instance costs memory (past a few, engines fall back to slower bounds-checked
+ * memories). `fresh` replaces it after an execution was unwound mid-transaction.
+ */
+const mainCores = new Map<WebAssembly.Module, Promise<EvmCore>>();
+function mainThreadCore(module: WebAssembly.Module, fresh: boolean): Promise<EvmCore> {
+  let core = fresh ? undefined : mainCores.get(module);
+  if (core === undefined) {
+    core = EvmCore.load("wasm", module);
+    mainCores.set(module, core);
+  }
+  return core;
 }
 
 /** The most transactions any one sender has in `txs`. */

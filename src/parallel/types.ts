@@ -77,7 +77,10 @@ export interface BatchExecutor {
 /** What one parallel batch did, for benchmarks and logs. */
 export interface BatchStats {
   txs: number;
-  /** "serial": below the threshold or after a failure; "parallel": Block-STM (maybe with a serial tail). */
+  /**
+   * "serial": below the size threshold, or one sender dominates the batch; "parallel": Block-STM
+   * (with a serial tail after a fallback or a failed attempt).
+   */
   mode: "serial" | "parallel";
   executions: number;
   validations: number;
