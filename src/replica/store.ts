@@ -2,7 +2,6 @@
 // (src/state ChainStore: state, headers, bodies, receipts, tx index and the mini-block log, whose
 // entries are byte-for-byte the sequencer's), plus the genesis config and the stream head (last
 // applied seq and its frame hash) in the meta database, written in the same commit as the frame.
-import type { AccountChange } from "../exec/abi";
 import { logsBloom } from "../chain/bloom";
 import { decodeBodyEntry, decodeReceipt } from "../chain/codec";
 import { type Genesis, type GethGenesis, loadGenesis } from "../chain/genesis";
@@ -10,7 +9,7 @@ import { decodeHeader, encodeHeader, headerHash } from "../chain/header";
 import type { Block, Header, IncludedTx, Receipt } from "../chain/types";
 import { bytesEqual, bytesToHex, keccak256 } from "../crypto/index";
 import type { Logger } from "../log/logger";
-import { txFromBody } from "../sequencer/lmdb-store";
+import { StateDbView, txFromBody } from "../sequencer/lmdb-store";
 import type { SequencerStore, StateView } from "../sequencer/store";
 import { ChainStore, type StateDb, type WriteBatch } from "../state/index";
 import { EMPTY_CODE_HASH } from "../trie/index";
@@ -20,37 +19,6 @@ const META_STREAM_HEAD = new TextEncoder().encode("streamHead");
 
 /** The read side of SequencerStore, which the JSON-RPC node (SequencerNode) uses. */
 export type ReadStore = Pick<SequencerStore, "state" | "head" | "blockByNumber" | "blockNumberByHash" | "receipts" | "txLocation">;
-
-class StateDbView implements StateView {
-  constructor(private readonly db: StateDb) {}
-  account(a: Uint8Array) {
-    return this.db.account(a);
-  }
-  storage(a: Uint8Array, k: Uint8Array, out: Uint8Array) {
-    this.db.storage(a, k, out);
-  }
-  blockHash(n: bigint) {
-    return this.db.blockHash(n);
-  }
-  apply(changes: AccountChange[]) {
-    this.db.apply(changes);
-  }
-  nonce(a: Uint8Array) {
-    return this.db.accountRecord(a)?.nonce ?? 0n;
-  }
-  balance(a: Uint8Array) {
-    return this.db.accountRecord(a)?.balance ?? 0n;
-  }
-  code(a: Uint8Array) {
-    const rec = this.db.accountRecord(a);
-    return rec ? this.db.code(rec.codeHash) : new Uint8Array(0);
-  }
-  storageAt(a: Uint8Array, slot: Uint8Array) {
-    const out = new Uint8Array(32);
-    this.db.storage(a, slot, out);
-    return out;
-  }
-}
 
 export class ReplicaStoreError extends Error {
   override name = "ReplicaStoreError";

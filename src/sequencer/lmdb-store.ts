@@ -16,7 +16,8 @@ import type { SequencerStore, StateView } from "./store";
 
 const BLOCK_CACHE = 64;
 
-class StateDbView implements StateView {
+/** The sequencer-facing view of a StateDb (also what followers read through). */
+export class StateDbView implements StateView {
   constructor(private readonly db: StateDb) {}
   account(a: Uint8Array) {
     return this.db.account(a);
