@@ -188,7 +188,8 @@ export function encodeInput(block: BlockEnv, tx: TxInput, out: Uint8Array): numb
   return p;
 }
 
-function readWord(view: DataView, at: number): bigint {
+/** Reads a 32-byte big-endian word. */
+export function readWord(view: DataView, at: number): bigint {
   return (
     (view.getBigUint64(at) << 192n) |
     (view.getBigUint64(at + 8) << 128n) |

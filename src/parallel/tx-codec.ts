@@ -2,27 +2,15 @@
 // writes every transaction of a batch into the shared heap once, and workers decode the ones
 // they execute. Also the priority-fee arithmetic the executor needs to credit deferred tips
 // exactly as the core would (transaction.cpp).
-import { FLAG_DEFER_COINBASE, FLAG_NO_VALIDATION, type BlockEnv, type TxInput } from "../exec/abi";
+import { FLAG_DEFER_COINBASE, FLAG_NO_VALIDATION, readWord, type BlockEnv, type TxInput } from "../exec/abi";
 
 /**
  * Byte offset of the u32 flags word in the encoded input: number, timestamp, gas limit and
  * chain id (4 x u64), coinbase (20), prev_randao, base fee and blob base fee (3 x 32).
  */
 export const INPUT_FLAGS_OFFSET = 32 + 20 + 96;
-/**
- * Where the transaction starts: after the flags and 44 reserved bytes (encodeInput writes 196
- * bytes of block environment; BLOCK_ENV_SIZE, 216, only sizes buffers).
- */
+/** Where the transaction starts: after the flags and 44 reserved bytes (BLOCK_ENV_SIZE, 196). */
 export const INPUT_TX_OFFSET = INPUT_FLAGS_OFFSET + 4 + 44;
-
-function readWord(view: DataView, at: number): bigint {
-  return (
-    (view.getBigUint64(at) << 192n) |
-    (view.getBigUint64(at + 8) << 128n) |
-    (view.getBigUint64(at + 16) << 64n) |
-    view.getBigUint64(at + 24)
-  );
-}
 
 /** Decodes the transaction part of an encoded input (the inverse of encodeInput). */
 export function decodeTxInput(buf: Uint8Array): TxInput {
