@@ -2,6 +2,7 @@
 const benches: Record<string, string> = {
   evm: "./evm.ts",
   parallel: "./parallel.ts",
+  precompiles: "./precompiles.ts",
   recover: "./recover.ts",
   replica: "./replica.ts",
   sequencer: "./sequencer.ts",

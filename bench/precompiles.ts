@@ -7,8 +7,8 @@ import { bn254 } from '@noble/curves/bn254.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { loadKZG } from 'kzg-wasm';
-import { initPrecompiles, runHostPrecompile } from '../../../src/exec/precompiles/index.ts';
-import { cat, fromHex, Rng, word } from './helpers.ts';
+import { initPrecompiles, runHostPrecompile } from '../src/exec/precompiles/index.ts';
+import { cat, fromHex, Rng, word } from '../test/exec/precompiles/helpers.ts';
 
 const rng = new Rng('timing');
 const N = bn254.fields.Fr.ORDER;
