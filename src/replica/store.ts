@@ -5,14 +5,13 @@
 import { logsBloom } from "../chain/bloom";
 import { decodeBodyEntry, decodeReceipt } from "../chain/codec";
 import { type Genesis, type GethGenesis, loadGenesis } from "../chain/genesis";
-import { decodeHeader, encodeHeader, headerHash } from "../chain/header";
+import { decodeHeader, headerHash } from "../chain/header";
 import type { Block, Header, IncludedTx, Receipt } from "../chain/types";
-import { bytesEqual, bytesToHex, keccak256 } from "../crypto/index";
+import { bytesEqual, bytesToHex } from "../crypto/index";
 import type { Logger } from "../log/logger";
-import { StateDbView, txFromBody } from "../sequencer/lmdb-store";
+import { StateDbView, txFromBody, writeGenesis } from "../sequencer/lmdb-store";
 import type { SequencerStore, StateView } from "../sequencer/store";
 import { ChainStore, type StateDb, type WriteBatch } from "../state/index";
-import { EMPTY_CODE_HASH } from "../trie/index";
 
 const BLOCK_CACHE = 64;
 const META_STREAM_HEAD = new TextEncoder().encode("streamHead");
@@ -74,28 +73,7 @@ export class ReplicaStore implements ReadStore {
 
   /** Writes the genesis block and state into an empty datadir. */
   static async init(cs: ChainStore, genesis: Genesis, log: Logger): Promise<ReplicaStore> {
-    cs.state.apply(
-      genesis.accounts.map((a) => ({
-        address: a.address,
-        deleted: false,
-        nonce: a.nonce,
-        balance: a.balance,
-        codeHash: a.code.length ? keccak256(a.code) : EMPTY_CODE_HASH,
-        code: a.code.length ? a.code : null,
-        storage: a.storage,
-      })),
-    );
-    const root = await cs.commit((batch) => {
-      cs.chain.putHeader(batch, 0n, encodeHeader(genesis.header));
-      cs.chain.putBody(batch, 0n, []);
-      cs.chain.putReceipts(batch, 0n, []);
-      cs.chain.setHeadBlock(batch, 0n);
-      cs.chain.setGenesisHash(batch, genesis.hash);
-      cs.chain.setChainConfig(batch, genesis.json);
-    });
-    if (!bytesEqual(root, genesis.header.stateRoot))
-      throw new ReplicaStoreError(`genesis state root ${bytesToHex(root)} differs from the header's ${bytesToHex(genesis.header.stateRoot)}`);
-    log.info("initialised datadir with genesis", { hash: bytesToHex(genesis.hash), accounts: genesis.accounts.length });
+    await writeGenesis(cs, genesis, log);
     return new ReplicaStore(cs, genesis);
   }
 

@@ -51,6 +51,32 @@ export class StateDbView implements StateView {
   }
 }
 
+/** Writes the genesis state and block 0 into an empty datadir (sequencer and followers alike). */
+export async function writeGenesis(store: ChainStore, genesis: Genesis, log: Logger): Promise<void> {
+  store.state.apply(
+    genesis.accounts.map((a) => ({
+      address: a.address,
+      deleted: false,
+      nonce: a.nonce,
+      balance: a.balance,
+      codeHash: a.code.length ? keccak256(a.code) : EMPTY_CODE_HASH,
+      code: a.code.length ? a.code : null,
+      storage: a.storage,
+    })),
+  );
+  const root = await store.commit((batch) => {
+    store.chain.putHeader(batch, 0n, encodeHeader(genesis.header));
+    store.chain.putBody(batch, 0n, []);
+    store.chain.putReceipts(batch, 0n, []);
+    store.chain.setHeadBlock(batch, 0n);
+    store.chain.setGenesisHash(batch, genesis.hash);
+    store.chain.setChainConfig(batch, genesis.json);
+  });
+  if (!bytesEqual(root, genesis.header.stateRoot))
+    throw new Error(`genesis state root ${bytesToHex(root)} differs from the header's ${bytesToHex(genesis.header.stateRoot)}`);
+  log.info("initialised datadir with genesis", { hash: bytesToHex(genesis.hash), accounts: genesis.accounts.length });
+}
+
 export const txFromBody = (from: Uint8Array, raw: Uint8Array): IncludedTx => includedTx(decodeSignedTx(raw), from.slice());
 
 export class LmdbSequencerStore implements SequencerStore {
@@ -72,29 +98,7 @@ export class LmdbSequencerStore implements SequencerStore {
   /** Opens `<datadir>/chain`, writing the genesis block on first use; refuses another genesis. */
   static async open(datadir: string, genesis: Genesis, log: Logger): Promise<LmdbSequencerStore> {
     const store = ChainStore.open(datadir, { genesisHash: genesis.hash });
-    if (store.chain.getHeadBlock() === undefined) {
-      store.state.apply(
-        genesis.accounts.map((a) => ({
-          address: a.address,
-          deleted: false,
-          nonce: a.nonce,
-          balance: a.balance,
-          codeHash: a.code.length ? keccak256(a.code) : EMPTY_CODE_HASH,
-          code: a.code.length ? a.code : null,
-          storage: a.storage,
-        })),
-      );
-      const root = await store.commit((batch) => {
-        store.chain.putHeader(batch, 0n, encodeHeader(genesis.header));
-        store.chain.putBody(batch, 0n, []);
-        store.chain.putReceipts(batch, 0n, []);
-        store.chain.setHeadBlock(batch, 0n);
-        store.chain.setGenesisHash(batch, genesis.hash);
-      });
-      if (!bytesEqual(root, genesis.header.stateRoot))
-        throw new Error(`genesis state root ${bytesToHex(root)} differs from the header's ${bytesToHex(genesis.header.stateRoot)}`);
-      log.info("initialised datadir with genesis", { hash: bytesToHex(genesis.hash), accounts: genesis.accounts.length });
-    }
+    if (store.chain.getHeadBlock() === undefined) await writeGenesis(store, genesis, log);
     return new LmdbSequencerStore(store);
   }
 
