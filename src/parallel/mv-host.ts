@@ -156,6 +156,11 @@ export class MvHost implements HostState {
     e = mv.latestBelow(rec, Field.Exists, j, out);
     this.note(rec, ReadEntry.Exists, out, 0);
     const exists = e ? i32[e + Ver.VALUE] !== 0 : (i32[rec + Acct.BASE_FLAGS]! & BaseFlags.Exists) !== 0;
+    // Whether storage is empty matters only where a creation could collide (EIP-7610: nonce 0,
+    // no code); elsewhere "maybe" costs nothing (slots resolve to zero here anyway) and spares
+    // summing the slot-count changes of every transaction touching a busy contract. The nonce
+    // and code reads already recorded keep that choice valid.
+    if (nonce !== 0n || codeLen !== 0) return this.observe(rec, address, exists, nonce, balance, codeHash, codePtr, codeLen, true);
     const storage = this.versions.hasStorage(rec, j, out);
     this.reads.push(rec, ReadEntry.HasStorage, BASE_TXN, storage, 0);
     if (out.kind === ReadKind.Dependency && this.blocking === BASE_TXN) this.blocking = out.txn;

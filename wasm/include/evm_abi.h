@@ -85,7 +85,9 @@ enum evm_account_flags {
 
 // ---- Host functions: the core calls these for data it has not seen in this transaction. ----
 // host_account: write u64 nonce | [32] balance | [32] code_hash | u32 code_size | u32 flags
-// (bit0: the account has non-empty storage, for EIP-7610 create collisions) at out (80 bytes);
+// (bit0: the account may have non-empty storage: must be exact for an account with nonce 0 and
+// no code (EIP-7610 create collisions); when clear the core never asks for its slots) at out
+// (80 bytes);
 // return 0 when the account does not exist (out then untouched).
 // host_code: copy the account's code (code_size bytes, as reported) to out.
 // host_storage: write the slot's committed 32-byte value at out (zero when absent).

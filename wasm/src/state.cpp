@@ -58,12 +58,17 @@ Slot& State::slot(Account& acct, const u256& key) {
   Slot s;
   // A contract created in this transaction starts with empty storage (EIP-7610 guarantees
   // nothing was there), so the host need not be asked.
-  if (acct.had_storage && !acct.created) {
-    uint8_t k[32], out[32];
-    store_be(k, key);
-    host::storage(acct.address.b, k, out);
-    s.original = s.current = load_be(out);
+  if (!acct.created) {
+    // Part of the read set even when the host said the storage is empty: a host may answer
+    // "has storage" loosely (the parallel executor does for contracts) and the result must
+    // not depend on that.
     read_slots_.emplace_back(acct.address, key);
+    if (acct.had_storage) {
+      uint8_t k[32], out[32];
+      store_be(k, key);
+      host::storage(acct.address.b, k, out);
+      s.original = s.current = load_be(out);
+    }
   }
   return acct.storage.emplace(key, s).first->second;
 }
