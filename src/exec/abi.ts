@@ -259,6 +259,14 @@ export interface HostState {
   storage(address: Uint8Array, key: Uint8Array, out: Uint8Array): void;
   /** Hash of an earlier block (32 bytes), or undefined when unknown. */
   blockHash(number: bigint): Uint8Array | undefined;
+  /**
+   * Optional fast path for a host that keeps accounts as bytes: writes the account record
+   * (ACCOUNT_RECORD_SIZE bytes, encodeAccountRecord's layout) into `out` and returns false
+   * when the account does not exist. When present, `accountCode` must be too.
+   */
+  accountInto?(address: Uint8Array, out: Uint8Array): boolean;
+  /** Code of an account accountInto reported (asked only when the core has not seen its code hash). */
+  accountCode?(address: Uint8Array): Uint8Array;
 }
 
 export interface HostAccount {

@@ -40,14 +40,17 @@ function hostFunctions(core: { host: HostState | null }, view: ViewFn) {
   };
   return {
     account(addrPtr: number, outPtr: number): number {
-      const acct = state().account(view(addrPtr, 20));
+      const s = state();
+      if (s.accountInto) return s.accountInto(view(addrPtr, 20), view(outPtr, ACCOUNT_RECORD_SIZE)) ? 1 : 0;
+      const acct = s.account(view(addrPtr, 20));
       if (!acct) return 0;
       encodeAccountRecord(acct, view(outPtr, ACCOUNT_RECORD_SIZE));
       return 1;
     },
     code(addrPtr: number, outPtr: number): void {
-      const acct = state().account(view(addrPtr, 20));
-      if (acct) view(outPtr, acct.code.length).set(acct.code);
+      const s = state();
+      const code = s.accountCode ? s.accountCode(view(addrPtr, 20)) : s.account(view(addrPtr, 20))?.code;
+      if (code) view(outPtr, code.length).set(code);
     },
     storage(addrPtr: number, keyPtr: number, outPtr: number): void {
       const out = view(outPtr, 32);

@@ -35,8 +35,17 @@ export interface LmdbBaseConfig {
 
 const EMPTY = new Uint8Array(0);
 
+const MASK64 = 0xffffffffffffffffn;
+
+/** `v` as 32 big-endian bytes at `at` (balances are rarely above 2^64: one word then). */
 function writeBalance(u8: Uint8Array, at: number, v: bigint): void {
-  for (let i = 31; i >= 0; i--, v >>= 8n) u8[at + i] = Number(v & 0xffn);
+  const view = new DataView(u8.buffer, u8.byteOffset);
+  if (v <= MASK64) {
+    u8.fill(0, at, at + 24);
+    view.setBigUint64(at + 24, v);
+    return;
+  }
+  for (let i = 24; i >= 0; i -= 8, v >>= 64n) view.setBigUint64(at + i, v & MASK64);
 }
 
 export class LmdbBaseReader implements BaseReader {

@@ -4,8 +4,7 @@
 // with the version that decided it. A read that meets an ESTIMATE still answers (with the stale
 // value) and notes the dependency: the core cannot be stopped mid-call, so the executor
 // discards the run afterwards and parks the transaction until the blocking one re-executes.
-import type { HostAccount, HostState } from "../exec/abi";
-import { bytesKey } from "../state/byte-keys";
+import { ACCOUNT_HAS_STORAGE, type HostAccount, type HostState } from "../exec/abi";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import type { BaseReader } from "./base-reader";
 import { FallbackReason } from "./control-layout";
@@ -16,15 +15,23 @@ import type { MvStore } from "./mv-store";
 import { ReadEntry, Snapshot, SNAPSHOT_WORDS } from "./txn-layout";
 import { BASE_TXN, ReadKind, ReadOutcome, type Incarnation, type TxnIndex } from "./types";
 
-/** An account as this execution first saw it: the "before" its writes are compared with. */
+/**
+ * An account as this execution first saw it: the "before" its writes are compared with. The
+ * values stay where they were read in the shared heap (a version's or the base's words, or a
+ * coinbase snapshot), which nothing overwrites during the batch; offsets are in bytes.
+ */
 export interface Observed {
   rec: number;
   exists: boolean;
-  nonce: bigint;
-  balance: bigint;
-  codeHash: Uint8Array;
+  /** u64 little-endian. */
+  nonceAt: number;
+  /** 32 bytes big-endian. */
+  balanceAt: number;
+  codeHashAt: number;
+  /** Where a transaction of the batch stored the code it deployed; -1: the pre-batch code. */
+  codePtr: number;
+  codeLen: number;
   hasStorage: boolean;
-  account: HostAccount | undefined;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -63,8 +70,6 @@ export class MvHost implements HostState {
     private readonly mv: MvStore,
     private readonly versions: VersionedReads,
     private readonly base: BaseReader,
-    /** Code by code hash (immutable), kept across batches. */
-    private readonly codeCache: Map<string, Uint8Array>,
   ) {
     this.i32 = heap.i32;
     this.u8 = heap.u8;
@@ -95,26 +100,49 @@ export class MvHost implements HostState {
 
   // ---- HostState ----
 
+  accountInto(address: Uint8Array, out: Uint8Array): boolean {
+    const o = this.observeAccount(address);
+    if (!o.exists) return false;
+    const u8 = this.u8;
+    copy(u8, o.nonceAt, out, 0, 8);
+    copy(u8, o.balanceAt, out, 8, 32);
+    copy(u8, o.codeHashAt, out, 40, 32);
+    putU32(out, 72, o.codeLen);
+    putU32(out, 76, o.hasStorage ? ACCOUNT_HAS_STORAGE : 0);
+    return true;
+  }
+
+  accountCode(address: Uint8Array): Uint8Array {
+    const o = this.observeAccount(address);
+    if (o.codeLen === 0) return EMPTY;
+    if (o.codePtr >= 0) return this.u8.slice(o.codePtr, o.codePtr + o.codeLen);
+    return this.base.code(address, this.u8.slice(o.codeHashAt, o.codeHashAt + 32));
+  }
+
+  /** The core uses accountInto; this answers anyone else the same way. */
   account(address: Uint8Array): HostAccount | undefined {
+    const o = this.observeAccount(address);
+    if (!o.exists) return undefined;
+    const nonce = this.view.getBigUint64(o.nonceAt, true);
+    const codeHash = this.u8.slice(o.codeHashAt, o.codeHashAt + 32);
+    return { nonce, balance: this.versions.word(o.balanceAt), codeHash, code: this.accountCode(address), hasStorage: o.hasStorage };
+  }
+
+  private observeAccount(address: Uint8Array): Observed {
     const rec = this.mv.account(address);
     let o = this.observed.get(rec);
-    if (o !== undefined) return o.account;
+    if (o !== undefined) return o;
     if (rec === this.coinbaseRec) {
       if (this.defer) this.metCoinbase = true; // this run is void; answer anything consistent
       else o = this.readCoinbase(address, rec);
     }
     o ??= this.readAccount(address, rec);
     this.observed.set(rec, o);
-    return o.account;
+    return o;
   }
 
   storage(address: Uint8Array, key: Uint8Array, out: Uint8Array): void {
-    const acctRec = this.mv.account(address);
-    let acct = this.observed.get(acctRec);
-    if (acct === undefined) {
-      this.account(address);
-      acct = this.observed.get(acctRec)!;
-    }
+    const acct = this.observeAccount(address);
     const rec = this.mv.slot(address, key);
     this.ensureSlotBase(rec, address, key);
     const r = this.out;
@@ -138,84 +166,56 @@ export class MvHost implements HostState {
   }
 
   private readAccount(address: Uint8Array, rec: number): Observed {
-    const { i32, u8, view, mv, out } = this;
+    const { i32, mv, out } = this;
     const j = this.txn;
     this.ensureAccountBase(rec, address);
     let e = mv.latestBelow(rec, Field.Nonce, j, out);
     this.note(rec, ReadEntry.Nonce, out, 0);
-    const nonce = view.getBigUint64(e ? (e + Ver.VALUE) * 4 : (rec + Acct.BASE_NONCE) * 4, true);
+    const nonceAt = e ? (e + Ver.VALUE) * 4 : (rec + Acct.BASE_NONCE) * 4;
     e = mv.latestBelow(rec, Field.Balance, j, out);
     this.note(rec, ReadEntry.Balance, out, 0);
-    const balance = this.versions.word(e ? (e + Ver.VALUE) * 4 : (rec + Acct.BASE_BALANCE) * 4);
+    const balanceAt = e ? (e + Ver.VALUE) * 4 : (rec + Acct.BASE_BALANCE) * 4;
     e = mv.latestBelow(rec, Field.Code, j, out);
     this.note(rec, ReadEntry.Code, out, 0);
-    const hashAt = e ? (e + Ver.VALUE) * 4 : (rec + Acct.BASE_CODE_HASH) * 4;
-    const codeHash = u8.slice(hashAt, hashAt + 32);
+    const codeHashAt = e ? (e + Ver.VALUE) * 4 : (rec + Acct.BASE_CODE_HASH) * 4;
     const codePtr = e ? i32[e + Ver.CODE_PTR]! : -1;
     const codeLen = e ? i32[e + Ver.CODE_LEN]! : i32[rec + Acct.BASE_CODE_SIZE]!;
     e = mv.latestBelow(rec, Field.Exists, j, out);
     this.note(rec, ReadEntry.Exists, out, 0);
     const exists = e ? i32[e + Ver.VALUE] !== 0 : (i32[rec + Acct.BASE_FLAGS]! & BaseFlags.Exists) !== 0;
+    const observed: Observed = { rec, exists, nonceAt, balanceAt, codeHashAt, codePtr, codeLen, hasStorage: true };
     // Whether storage is empty matters only where a creation could collide (EIP-7610: nonce 0,
     // no code); elsewhere "maybe" costs nothing (slots resolve to zero here anyway) and spares
     // summing the slot-count changes of every transaction touching a busy contract. The nonce
     // and code reads already recorded keep that choice valid.
-    if (nonce !== 0n || codeLen !== 0) return this.observe(rec, address, exists, nonce, balance, codeHash, codePtr, codeLen, true);
+    if (codeLen !== 0 || !isZeroAt(this.u8, nonceAt, 8)) return observed;
     const storage = this.versions.hasStorage(rec, j, out);
     this.reads.push(rec, ReadEntry.HasStorage, BASE_TXN, storage, 0);
     if (out.kind === ReadKind.Dependency && this.blocking === BASE_TXN) this.blocking = out.txn;
     if (storage === StorageAnswer.Unknown) this.fallback = FallbackReason.SlotCountUnknown;
-    return this.observe(rec, address, exists, nonce, balance, codeHash, codePtr, codeLen, storage !== StorageAnswer.Empty);
+    observed.hasStorage = storage !== StorageAnswer.Empty;
+    return observed;
   }
 
   /** The coinbase, seen by a transaction that runs undeferred: every earlier tip included. */
   private readCoinbase(address: Uint8Array, rec: number): Observed {
-    const { i32, u8, view } = this;
+    const i32 = this.i32;
     this.ensureAccountBase(rec, address);
     const snap = this.heap.alloc(SNAPSHOT_WORDS);
     const blocking = this.versions.coinbase(rec, this.txn, snap, this.out);
     if (blocking !== BASE_TXN && (this.blocking === BASE_TXN || blocking < this.blocking)) this.blocking = blocking;
     if (this.versions.unknownStorage) this.fallback = FallbackReason.SlotCountUnknown;
     this.reads.push(rec, ReadEntry.Coinbase, snap, 0, 0);
-    const hashAt = (snap + Snapshot.CODE_HASH) * 4;
-    return this.observe(
+    return {
       rec,
-      address,
-      i32[snap + Snapshot.EXISTS] !== 0,
-      view.getBigUint64((snap + Snapshot.NONCE) * 4, true),
-      this.versions.word((snap + Snapshot.BALANCE) * 4),
-      u8.slice(hashAt, hashAt + 32),
-      i32[snap + Snapshot.CODE_PTR]!,
-      i32[snap + Snapshot.CODE_LEN]!,
-      i32[snap + Snapshot.HAS_STORAGE] !== 0,
-    );
-  }
-
-  private observe(
-    rec: number,
-    address: Uint8Array,
-    exists: boolean,
-    nonce: bigint,
-    balance: bigint,
-    codeHash: Uint8Array,
-    codePtr: number,
-    codeLen: number,
-    hasStorage: boolean,
-  ): Observed {
-    const account = exists ? { nonce, balance, codeHash, code: this.code(address, codeHash, codePtr, codeLen), hasStorage } : undefined;
-    return { rec, exists, nonce, balance, codeHash, hasStorage, account };
-  }
-
-  /** Code for `codeHash`: from the heap when a transaction of the batch deployed it, else the base. */
-  private code(address: Uint8Array, codeHash: Uint8Array, ptr: number, len: number): Uint8Array {
-    if (len === 0 || codeHash.every((b, i) => b === EMPTY_CODE_HASH[i])) return EMPTY;
-    const k = bytesKey(codeHash);
-    let c = this.codeCache.get(k);
-    if (c === undefined) {
-      c = ptr >= 0 ? this.u8.slice(ptr, ptr + len) : this.base.code(address, codeHash);
-      this.codeCache.set(k, c);
-    }
-    return c;
+      exists: i32[snap + Snapshot.EXISTS] !== 0,
+      nonceAt: (snap + Snapshot.NONCE) * 4,
+      balanceAt: (snap + Snapshot.BALANCE) * 4,
+      codeHashAt: (snap + Snapshot.CODE_HASH) * 4,
+      codePtr: i32[snap + Snapshot.CODE_PTR]!,
+      codeLen: i32[snap + Snapshot.CODE_LEN]!,
+      hasStorage: i32[snap + Snapshot.HAS_STORAGE] !== 0,
+    };
   }
 
   /** Fetches the record's pre-batch value once per batch; other threads wait for the first. */
@@ -259,4 +259,21 @@ export class MvHost implements HostState {
     }
     this.waitLoaded(at);
   }
+}
+
+function copy(from: Uint8Array, at: number, to: Uint8Array, dest: number, n: number): void {
+  for (let i = 0; i < n; i++) to[dest + i] = from[at + i]!;
+}
+
+function putU32(to: Uint8Array, at: number, v: number): void {
+  to[at] = v & 0xff;
+  to[at + 1] = (v >>> 8) & 0xff;
+  to[at + 2] = (v >>> 16) & 0xff;
+  to[at + 3] = v >>> 24;
+}
+
+/** Whether the `n` bytes at `at` are all zero. */
+export function isZeroAt(b: Uint8Array, at: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (b[at + i] !== 0) return false;
+  return true;
 }

@@ -195,7 +195,7 @@ export class ParallelExecutor implements BatchExecutor {
     const batch = new ArrayBatch();
     const reader = new HostBaseReader(heap, this.codeCache);
     const versions = new VersionedReads(heap, mv, sched, batch);
-    const host = new MvHost(heap, mv, versions, reader, this.codeCache);
+    const host = new MvHost(heap, mv, versions, reader);
     const ex = new TxnExecutor(heap, mv, sched, versions, host, this.mainCore, batch);
     this.main = { sched, mv, batch, reader, host, ex };
   }

@@ -12,7 +12,7 @@ import type { EvmCore } from "../exec/core";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
-import type { MvHost, Observed } from "./mv-host";
+import { isZeroAt, type MvHost, type Observed } from "./mv-host";
 import { Field, Ver, VersionFlags } from "./mv-layout";
 import { StorageAnswer, type BatchView, type VersionedReads } from "./mv-reads";
 import type { MvStore } from "./mv-store";
@@ -221,7 +221,7 @@ export class TxnExecutor {
     for (let n = view.getUint32(p, true), i = ((p += 4), 0); i < n; i++) {
       const address = raw.subarray(p, p + 20);
       const flags = raw[p + 20]!;
-      const nonce = view.getBigUint64(p + 21, true);
+      const nonceAt = p + 21;
       const balanceAt = p + 29;
       const hashAt = p + 61;
       const codeLen = view.getUint32(p + 93, true);
@@ -238,13 +238,13 @@ export class TxnExecutor {
         continue;
       }
       const rec = seen.rec;
+      const u8 = this.u8;
       if (!seen.exists) this.put(rec, Field.Exists, j, inc, 0, null, 1);
-      if (nonce !== seen.nonce) this.putNonce(rec, j, inc, nonce);
-      if (bigWordAt(view, balanceAt) !== seen.balance) this.put(rec, Field.Balance, j, inc, 0, raw.subarray(balanceAt, balanceAt + 32), 0);
-      const codeHash = raw.subarray(hashAt, hashAt + 32);
-      if (!bytesEq(codeHash, seen.codeHash)) {
+      if (!bytesEqAt(raw, nonceAt, u8, seen.nonceAt, 8)) this.put(rec, Field.Nonce, j, inc, 0, raw.subarray(nonceAt, nonceAt + 8), 0);
+      if (!bytesEqAt(raw, balanceAt, u8, seen.balanceAt, 32)) this.put(rec, Field.Balance, j, inc, 0, raw.subarray(balanceAt, balanceAt + 32), 0);
+      if (!bytesEqAt(raw, hashAt, u8, seen.codeHashAt, 32)) {
         const at = code && code.length ? this.heap.storeBytes(code) : 0;
-        this.put(rec, Field.Code, j, inc, 0, codeHash, 0, at, code ? code.length : 0);
+        this.put(rec, Field.Code, j, inc, 0, raw.subarray(hashAt, hashAt + 32), 0, at, code ? code.length : 0);
       }
       let delta = 0;
       for (let s = 0; s < nSlots; s++, p += 64) {
@@ -262,18 +262,13 @@ export class TxnExecutor {
   /** An account that existed is gone: every field zero, storage void (slot reads see the deletion). */
   private writeDeletion(j: TxnIndex, inc: number, seen: Observed): void {
     if (!seen.exists) return;
-    const rec = seen.rec;
+    const { rec, nonceAt, balanceAt, codeHashAt } = seen;
+    const u8 = this.u8;
     this.put(rec, Field.Exists, j, inc, 0, null, 0);
-    if (seen.nonce !== 0n) this.putNonce(rec, j, inc, 0n);
-    if (seen.balance !== 0n) this.put(rec, Field.Balance, j, inc, 0, ZERO_WORD, 0);
-    if (!bytesEq(seen.codeHash, EMPTY_CODE_HASH)) this.put(rec, Field.Code, j, inc, 0, EMPTY_CODE_HASH, 0);
+    if (!isZeroAt(u8, nonceAt, 8)) this.put(rec, Field.Nonce, j, inc, 0, ZERO_WORD, 0);
+    if (!isZeroAt(u8, balanceAt, 32)) this.put(rec, Field.Balance, j, inc, 0, ZERO_WORD, 0);
+    if (!bytesEqAt(EMPTY_CODE_HASH, 0, u8, codeHashAt, 32)) this.put(rec, Field.Code, j, inc, 0, EMPTY_CODE_HASH, 0);
     if (seen.hasStorage) this.put(rec, Field.SlotCount, j, inc, 0, null, 0);
-  }
-
-  private putNonce(rec: number, j: TxnIndex, inc: number, nonce: bigint): void {
-    const bytes = new Uint8Array(32);
-    new DataView(bytes.buffer).setBigUint64(0, nonce, true);
-    this.put(rec, Field.Nonce, j, inc, 0, bytes, 0);
   }
 
   /** Writes one version: 32 value bytes, or `word` in the value's first word. Returns the entry. */
@@ -308,12 +303,7 @@ function isZero(b: Uint8Array): boolean {
   return true;
 }
 
-function bytesEq(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function bytesEqAt(a: Uint8Array, at: number, b: Uint8Array, bt: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[at + i] !== b[bt + i]) return false;
   return true;
-}
-
-function bigWordAt(view: DataView, at: number): bigint {
-  return (view.getBigUint64(at) << 192n) | (view.getBigUint64(at + 8) << 128n) | (view.getBigUint64(at + 16) << 64n) | view.getBigUint64(at + 24);
 }

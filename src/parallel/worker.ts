@@ -60,7 +60,7 @@ function assemble(buffer: SharedArrayBuffer): void {
       let ex = executors.get(base);
       if (ex === undefined) {
         const versions = new VersionedReads(heap, mv, sched, batch);
-        const host = new MvHost(heap, mv, versions, base, codeCache);
+        const host = new MvHost(heap, mv, versions, base);
         executors.set(base, (ex = new TxnExecutor(heap, mv, sched, versions, host, core, batch)));
       }
       return ex;
