@@ -156,7 +156,7 @@ for (const name of WORKLOADS) {
       simulated,
     };
     entries.push(e);
-    log(`  ${String(e.workers).padStart(7)} ${fmt(e.txPerSec).padStart(8)} ${e.speedupVsSerial.toFixed(2).padStart(8)}x ${e.reexecPerTx.toFixed(3).padStart(10)} ${String(e.validationAborts).padStart(7)}${s.mode === "serial" ? `  serial: ${s.fallback}` : ""}`);
+    log(`  ${String(e.workers).padStart(7)} ${fmt(e.txPerSec).padStart(8)} ${e.speedupVsSerial.toFixed(2).padStart(8)}x ${e.reexecPerTx.toFixed(3).padStart(10)} ${String(e.validationAborts).padStart(7)}${fallbackNote(s)}`);
   }
 }
 
@@ -252,6 +252,12 @@ async function capacityChild(startAt: number): Promise<never> {
   }
   console.log(JSON.stringify(out));
   process.exit(0);
+}
+
+/** Why (part of) a batch ran serially, if it did. */
+function fallbackNote(s: { mode: string; fallback: string | null; txs: number; serialTail: number }): string {
+  if (s.fallback === null) return "";
+  return s.mode === "serial" ? `  serial: ${s.fallback}` : `  serial after ${s.txs - s.serialTail}: ${s.fallback}`;
 }
 
 function round(x: number): number {

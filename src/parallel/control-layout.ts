@@ -72,6 +72,8 @@ export const enum FallbackReason {
   None = 0,
   /** A transaction may have cleared a contract's last storage slot, and the base state cannot count slots. */
   SlotCountUnknown = 1,
+  /** Most transactions read what the one just before them wrote: a chain, faster run serially. */
+  Chain = 2,
 }
 
 /** Why a parallel attempt was abandoned altogether (Control.FAIL). */
@@ -86,6 +88,7 @@ export const enum FailReason {
 export const FALLBACK_NAMES: Record<number, string> = {
   [FallbackReason.None]: "",
   [FallbackReason.SlotCountUnknown]: "storage slot count unknown",
+  [FallbackReason.Chain]: "transactions form a dependency chain",
 };
 
 export const FAIL_NAMES: Record<number, string> = {

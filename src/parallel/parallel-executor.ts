@@ -63,7 +63,7 @@ import { HostBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
 import { ArrayBatch } from "./batch-view";
 import { bytesKey } from "../state/byte-keys";
 import { CoinbaseCredit } from "./coinbase-credit";
-import { Control, FAIL_NAMES, FailReason, FALLBACK_NAMES } from "./control-layout";
+import { Control, FAIL_NAMES, FailReason, FallbackReason, FALLBACK_NAMES } from "./control-layout";
 import { HeapFullError, SharedHeap } from "./heap";
 import { Mailbox, MAILBOX_WORDS, MailboxState } from "./mailbox-layout";
 import { MvHost } from "./mv-host";
@@ -108,6 +108,14 @@ export interface ParallelExecutorOptions {
 }
 
 const MAX_HEAP_BYTES = 1 << 30;
+
+/**
+ * The rest of a batch runs serially once CHAIN_SHARE of a window of CHAIN_WINDOW committed
+ * transactions each depended on a transaction right before it: Block-STM then mostly waits and
+ * re-executes (all swaps on one pool, say), and serial execution is faster.
+ */
+const CHAIN_WINDOW = 32;
+const CHAIN_SHARE = 0.75;
 
 interface PoolWorker {
   worker: Worker;
@@ -328,6 +336,9 @@ export class ParallelExecutor implements BatchExecutor {
     /** A coinbase credit not applied yet (a later one will supersede it), and whether one was. */
     let pendingCredit: AccountChange | null = null;
     let credited = false;
+    /** Transactions of the current window that read a write of one of their `chainReach` predecessors. */
+    let chained = 0;
+    const chainReach = pool.length + 1;
     try {
       // Credits change the coinbase in the state without any execution reading it first.
       mvHost.preload(env.coinbase);
@@ -387,8 +398,13 @@ export class ParallelExecutor implements BatchExecutor {
             if (r.status !== ExecStatus.Invalid) state.apply(r.accounts);
           }
           results.push(r);
+          chained += this.readsNeighbour(e, next, chainReach);
           next++;
           spins = 0;
+          if (next % CHAIN_WINDOW === 0) {
+            if (chained >= CHAIN_WINDOW * CHAIN_SHARE && next < sched.limit) sched.lowerLimit(next, FallbackReason.Chain);
+            chained = 0;
+          }
         }
         if (next >= sched.limit || Atomics.load(i32, Control.FAIL) !== FailReason.None) break;
         if (task.kind === TaskKind.None) {
@@ -423,6 +439,24 @@ export class ParallelExecutor implements BatchExecutor {
     }
     if (pendingCredit !== null) state.apply([pendingCredit]);
     return results;
+  }
+
+  /**
+   * 1 when committed transaction `j` (table entry `e`) read a write of one of the `reach`
+   * transactions just before it, or follows one of them from the same sender: with that few
+   * threads, such a transaction cannot run alongside its predecessor.
+   */
+  private readsNeighbour(e: number, j: number, reach: number): number {
+    const i32 = this.heap.i32;
+    const prev = i32[e + Txn.PREV_SAME_SENDER]! - 1;
+    if (prev >= 0 && prev >= j - reach) return 1;
+    const rs = i32[e + Txn.READS]!;
+    for (let k = 0, n = rs ? i32[rs]! : 0, at = rs + 1; k < n; k++, at += READ_WORDS) {
+      const kind = i32[at + 1]!;
+      if (kind === ReadEntry.Coinbase || kind === ReadEntry.HasStorage) continue;
+      if (i32[at + 2]! >= j - reach) return 1;
+    }
+    return 0;
   }
 
   /** The committed prefix, then the serial tail (if any), and the batch's statistics. */

@@ -1,6 +1,7 @@
 // The parallel executor's special paths, each against the serial baseline: workers reading the
-// pre-state straight from LMDB, the serial tail when a storage count cannot be known, the
-// coinbase sending and receiving inside a batch, and the small-batch serial fallback.
+// pre-state straight from LMDB, the serial tail when a storage count cannot be known or the
+// transactions form a chain, the coinbase sending and receiving inside a batch, and the
+// small-batch serial fallback.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -112,6 +113,18 @@ describe("special cases", () => {
     const stats = await same(state, txs, (s) => new FlagOnlyState(s));
     expect(stats.fallback).toBeNull();
     expect(stats.serialTail).toBe(0);
+  });
+
+  test("a chain of transactions on one hot slot finishes serially, after a window run in parallel", async () => {
+    const { state, w } = world();
+    const counter = addr(96, 1);
+    state.put(counter, { nonce: 1n, balance: 0n, code: hexToBytes("0x5f546001015f5500"), storage: [] }); // slot 0 += 1
+    const senders = Array.from({ length: 96 }, (_, i) => addr(95, i));
+    w.fund(senders);
+    const txs = senders.map((s) => w.tx(s, counter, new Uint8Array(0), 60_000n));
+    const stats = await same(state, txs);
+    expect(stats.fallback).toBe("transactions form a dependency chain");
+    expect(stats.serialTail).toBe(64);
   });
 
   test("the coinbase sends, receives and is paid within one batch", async () => {
