@@ -34,12 +34,10 @@ export interface LogWithPosition extends Log {
   removed: false;
 }
 
-export interface TxLocation {
-  tx: IncludedTx;
-  blockNumber: bigint;
-  blockHash: Uint8Array;
-  index: number;
-}
+/** Where a transaction is: in a block, or accepted and not yet executed (position all null, as geth). */
+export type TxLocation =
+  | { tx: IncludedTx; blockNumber: bigint; blockHash: Uint8Array; index: number }
+  | { tx: IncludedTx; blockNumber: null; blockHash: null; index: null };
 
 export interface ReceiptWithBlock extends Receipt {
   blockHash: Uint8Array;
@@ -75,9 +73,11 @@ export interface NodeApi {
   sendRawTransaction(raw: Uint8Array): Promise<Uint8Array>;
   /** EIP-7966: resolves with the receipt once the transaction is in a mini-block, or times out. */
   sendRawTransactionSync(raw: Uint8Array, timeoutMs: number): Promise<ReceiptWithBlock>;
+  /** Mined, or still waiting in the pool; null if unknown. */
   getTransactionByHash(hash: Uint8Array): TxLocation | null;
+  /** Null until the transaction is executed: pooled transactions have no receipt. */
   getTransactionReceipt(hash: Uint8Array): ReceiptWithBlock | null;
-  /** "pending" is the newest mini-block, presented as a block. */
+  /** "pending" is the block being built (its hash is only known once sealed). */
   getBlock(tag: BlockTag): Block | null;
   getLogs(filter: LogFilter): LogWithPosition[];
   onNewHead(cb: (block: Block) => void): Unsubscribe;

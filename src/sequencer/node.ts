@@ -2,7 +2,7 @@
 // writes through the sequencer. State queries see the newest state: everything committed in
 // mini-blocks, sealed or not (the real-time view MegaETH-style sequencers give).
 import { ExecStatus, INVALID_MESSAGES, type TxInput } from "../exec/abi";
-import type { Block, BlockTag, Receipt } from "../chain/types";
+import type { Block, BlockTag, IncludedTx, Receipt } from "../chain/types";
 import { bloomMatches } from "../chain/bloom";
 import { bytesToHex } from "../crypto/index";
 import type {
@@ -24,9 +24,15 @@ const ZERO_ADDRESS = new Uint8Array(20);
 const MAX_LOG_RANGE = 10_000n;
 const SUGGESTED_TIP = 1_000_000_000n;
 
+/**
+ * What the node reads from: the sequencer. A follower (src/replica/node.ts) passes an adapter
+ * without a pool, so the pooled-transaction lookup is optional.
+ */
+export type NodeSource = Omit<Sequencer, "pooledTx"> & Partial<Pick<Sequencer, "pooledTx">>;
+
 export class SequencerNode implements NodeApi {
   constructor(
-    private readonly seq: Sequencer,
+    private readonly seq: NodeSource,
     private readonly version: string,
     /** eth_call / eth_estimateGas gas cap. */
     private readonly callGasCap = 50_000_000n,
@@ -179,14 +185,24 @@ export class SequencerNode implements NodeApi {
     return this.store.blockByNumber(n)?.hash ?? ZERO_HASH;
   }
 
+  /**
+   * Sealed, in the open block (zero block hash), or pending (null position): still in the pool,
+   * or executed into a mini-block whose commit is not durable yet, so it never vanishes between the two.
+   */
   getTransactionByHash(hash: Uint8Array): TxLocation | null {
     const b = this.seq.building;
     const i = b.indexByHash.get(bytesToHex(hash));
-    if (i !== undefined && i < b.durableCount) return { tx: b.transactions[i]!, blockNumber: b.number, blockHash: ZERO_HASH, index: i };
+    if (i !== undefined) {
+      const tx = b.transactions[i]!;
+      return i < b.durableCount ? { tx, blockNumber: b.number, blockHash: ZERO_HASH, index: i } : pendingLocation(tx);
+    }
     const loc = this.sealedLocation(hash);
-    if (!loc) return null;
-    const block = this.store.blockByNumber(loc.blockNumber)!;
-    return { tx: block.transactions[loc.index]!, blockNumber: loc.blockNumber, blockHash: block.hash, index: loc.index };
+    if (loc) {
+      const block = this.store.blockByNumber(loc.blockNumber)!;
+      return { tx: block.transactions[loc.index]!, blockNumber: loc.blockNumber, blockHash: block.hash, index: loc.index };
+    }
+    const pooled = this.seq.pooledTx?.(hash);
+    return pooled ? pendingLocation(pooled) : null;
   }
 
   getTransactionReceipt(hash: Uint8Array): ReceiptWithBlock | null {
@@ -213,7 +229,7 @@ export class SequencerNode implements NodeApi {
     return this.store.blockNumberByHash(tag.hash);
   }
 
-  /** The block being built, as a block: zero state root and hash until sealed. */
+  /** The block being built, as a block: zero state root and hash until sealed (eth_getBlockByNumber shows the hash as null). */
   private pendingBlock(): Block {
     const b = this.seq.building;
     return { header: b.header(ZERO_HASH), hash: ZERO_HASH, transactions: b.transactions };
@@ -280,6 +296,10 @@ export class SequencerNode implements NodeApi {
         }),
     });
   }
+}
+
+function pendingLocation(tx: IncludedTx): TxLocation {
+  return { tx, blockNumber: null, blockHash: null, index: null };
 }
 
 function matchingLogs(receipts: Receipt[], blockHash: Uint8Array, f: LogFilter): LogWithPosition[] {

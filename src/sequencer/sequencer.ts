@@ -5,7 +5,7 @@ import type { Common } from "@ethereumjs/common";
 import { ExecStatus, INVALID_MESSAGES, InvalidReason, type AccountChange } from "../exec/abi";
 import type { EvmCore } from "../exec/core";
 import type { BatchExecutor } from "../parallel/index";
-import type { Block, MiniBlock, Receipt } from "../chain/types";
+import type { Block, IncludedTx, MiniBlock, Receipt } from "../chain/types";
 import { bytesToHex } from "../crypto/index";
 import { decodeSignedTx, TxDecodeError } from "../tx/index";
 import type { TxPool } from "../txpool/index";
@@ -151,6 +151,13 @@ export class Sequencer {
       }
     }
     if (n) this.log.info("re-admitted journaled transactions", { count: n });
+  }
+
+  /** A transaction accepted into the pool and not yet executed, as a block would hold it. */
+  pooledTx(hash: Uint8Array): IncludedTx | null {
+    // Everything this sequencer admits is a PendingTx (see submit and readmitJournaled).
+    const p = this.pool.get(hash) as PendingTx | undefined;
+    return p ? includedTx(p.signed, p.sender) : null;
   }
 
   /** EIP-7966: resolves with the receipt once the transaction is in a committed mini-block. */

@@ -197,7 +197,10 @@ export class FakeNode implements NodeApi {
   }
 
   getTransactionByHash(hash: Uint8Array): TxLocation | null {
-    return this.locations.get(key(hash)) ?? null;
+    const mined = this.locations.get(key(hash));
+    if (mined !== undefined) return mined;
+    const pooled = this.pending.find((p) => bytesEqual(p.hash, hash));
+    return pooled === undefined ? null : { tx: pooled, blockNumber: null, blockHash: null, index: null };
   }
   getTransactionReceipt(hash: Uint8Array): ReceiptWithBlock | null {
     return this.receipts.get(key(hash)) ?? null;
@@ -349,7 +352,7 @@ export class FakeNode implements NodeApi {
       parentBeaconBlockRoot: ZERO32,
     };
     const hash = headerHash(header);
-    return { header, hash, transactions, miniBlocks: { first: number, last: number } };
+    return { header, hash, transactions };
   }
 }
 

@@ -1,5 +1,6 @@
 // Each method's result against geth's JSON shape, and the decoded arguments the node received.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { privateKeyToAccount } from "viem/accounts";
 import type { Block } from "../../src/chain/types";
 import { bytesToHex, hexToBytes } from "../../src/crypto";
 import { bigintToMinimalBytes, encode } from "../../src/rlp";
@@ -396,6 +397,66 @@ describe("sending transactions", () => {
   test("eth_sendRawTransactionSync passes pool rejections through at once", async () => {
     const json = await h.call("eth_sendRawTransactionSync", [await signedTransfer(BOB, 0)]);
     expect(json.error).toEqual({ code: -32000, message: expect.stringContaining("nonce too low") });
+  });
+});
+
+describe("pooled transactions and the pending block", () => {
+  // A sender of its own, so nonces elsewhere in this file are untouched.
+  const CAROL = privateKeyToAccount("0x8c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f36231a");
+
+  test("a pooled EIP-1559 transaction: null position, maxFeePerGas as gasPrice, no receipt", async () => {
+    const hash = await result("eth_sendRawTransaction", [await signedTransfer(CAROL, 0)]);
+    const tx = h.fake.pending.at(-1)!;
+    expect(await result("eth_getTransactionByHash", [hash])).toEqual({
+      blockHash: null,
+      blockNumber: null,
+      from: CAROL.address.toLowerCase(),
+      gas: "0x5208",
+      gasPrice: "0xb2d05e00",
+      maxFeePerGas: "0xb2d05e00",
+      maxPriorityFeePerGas: "0x1dcd6500",
+      hash,
+      input: "0x",
+      nonce: "0x0",
+      to: BOB.address.toLowerCase(),
+      transactionIndex: null,
+      value: "0x3e8",
+      type: "0x2",
+      accessList: [],
+      chainId: "0x385",
+      v: `0x${tx.yParity}`,
+      r: `0x${tx.r.toString(16)}`,
+      s: `0x${tx.s.toString(16)}`,
+      yParity: `0x${tx.yParity}`,
+    });
+    expect(await result("eth_getTransactionReceipt", [hash])).toBeNull();
+  });
+
+  test("pooled legacy and EIP-2930 transactions keep their type's fields", async () => {
+    const legacy = await result("eth_getTransactionByHash", [await result("eth_sendRawTransaction", [await signedTransfer(CAROL, 1, { type: "legacy" })])]);
+    expect(legacy).toMatchObject({ blockHash: null, blockNumber: null, transactionIndex: null, type: "0x0", gasPrice: "0x77359400", chainId: "0x385", nonce: "0x1" });
+    expect("accessList" in legacy || "yParity" in legacy).toBe(false);
+    const typed = await result("eth_getTransactionByHash", [await result("eth_sendRawTransaction", [await signedTransfer(CAROL, 2, { type: "eip2930" })])]);
+    expect(typed).toMatchObject({ blockHash: null, blockNumber: null, transactionIndex: null, type: "0x1", gasPrice: "0x77359400", chainId: "0x385" });
+    expect(typed.accessList).toEqual([{ address: TOKEN, storageKeys: [`0x${"11".repeat(32)}`] }]);
+  });
+
+  test("once mined, the same lookup has its position and the effective gasPrice", async () => {
+    const hash = bytesToHex(h.fake.pending.find((t) => t.nonce === 0n && t.type === 2)!.hash);
+    const block = h.fake.minePending();
+    const json = await result("eth_getTransactionByHash", [hash]);
+    expect(json).toMatchObject({ blockHash: bytesToHex(block.hash), blockNumber: `0x${block.header.number.toString(16)}`, transactionIndex: "0x0" });
+    expect(json.gasPrice).toBe(`0x${(FAKE_BASE_FEE + 500_000_000n).toString(16)}`);
+    expect((await result("eth_getTransactionReceipt", [hash])).blockHash).toBe(bytesToHex(block.hash));
+  });
+
+  test("eth_getBlockByNumber(pending) nulls hash, nonce and miner, as geth; other tags do not", async () => {
+    const latest = await result("eth_getBlockByNumber", ["latest", true]);
+    const pending = await result("eth_getBlockByNumber", ["pending", true]);
+    expect(pending).toEqual({ ...latest, hash: null, nonce: null, miner: null });
+    expect(latest.hash).toBe(bytesToHex(h.fake.head().hash));
+    const byNumber = await result("eth_getBlockByNumber", [latest.number, false]);
+    expect([byNumber.hash, byNumber.nonce, byNumber.miner]).toEqual([latest.hash, latest.nonce, latest.miner]);
   });
 });
 

@@ -14,6 +14,14 @@ export interface RpcBlock extends RpcHeader {
   withdrawals: never[];
 }
 
+/** geth's pending block: hash, nonce and miner are null (the hash is not final until sealed). */
+export type RpcPendingBlock = Omit<RpcBlock, "hash" | "nonce" | "miner"> & { hash: null; nonce: null; miner: null };
+
+/** Nulls the fields geth nulls for the block tagged "pending" (eth_getBlockByNumber). */
+export function asPendingBlock(block: RpcBlock): RpcPendingBlock {
+  return { ...block, hash: null, nonce: null, miner: null };
+}
+
 /** Formats `block` with transaction hashes, or full transaction objects when `fullTransactions`. */
 export function formatBlock(block: Block, fullTransactions: boolean): RpcBlock {
   const { header } = block;

@@ -1,7 +1,7 @@
 // Block lookups by number or hash.
 import type { BlockTag } from "../../chain/types";
 import type { MethodContext } from "../method-context";
-import { formatBlock, type RpcBlock } from "../format/format-block";
+import { asPendingBlock, formatBlock, type RpcBlock, type RpcPendingBlock } from "../format/format-block";
 import { toQuantity } from "../format/quantity";
 import { decodeBlockNumberOrTag } from "../params/decode-block-tag";
 import { decodeHash } from "../params/decode-data";
@@ -17,11 +17,15 @@ function transactionCount(tag: BlockTag, ctx: MethodContext): string | null {
   return block === null ? null : toQuantity(block.transactions.length);
 }
 
-/** eth_getBlockByNumber: [numberOrTag, fullTransactions?] → the block, or null past the head. */
-export function ethGetBlockByNumber(params: readonly unknown[], ctx: MethodContext): RpcBlock | null {
+/**
+ * eth_getBlockByNumber: [numberOrTag, fullTransactions?] → the block, or null past the head.
+ * "pending" comes with hash, nonce and miner null, as geth's GetBlockByNumber does.
+ */
+export function ethGetBlockByNumber(params: readonly unknown[], ctx: MethodContext): RpcBlock | RpcPendingBlock | null {
   const args = new ParamList(params, 2);
   const tag = args.required(0, "block number", decodeBlockNumberOrTag);
-  return blockBy(tag, args.optional(1, "full transactions", decodeBool) ?? false, ctx);
+  const block = blockBy(tag, args.optional(1, "full transactions", decodeBool) ?? false, ctx);
+  return block !== null && tag === "pending" ? asPendingBlock(block) : block;
 }
 
 /** eth_getBlockByHash: [hash, fullTransactions?] → the block, or null if unknown. */
