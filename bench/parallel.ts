@@ -2,11 +2,14 @@
 // "workers" counts executing threads: the main thread (which also commits) plus workers - 1 Bun workers.
 // The parallel executor on fixed workloads over the sequencer's real state store (LMDB StateDb,
 // workers reading committed state themselves): for every workload and 1..core-count workers,
-// tx/s, speedup over the serial executor, re-executions per transaction and validation aborts,
-// after checking that parallel results equal serial ones. From the dependency graph Block-STM
+// tx/s, speedup over the serial executor (each row's runs alternate with serial runs, and the
+// ratio is of those medians), re-executions per transaction and validation aborts, after
+// checking that parallel results equal serial ones. From the dependency graph Block-STM
 // found and each transaction's measured serial cost it also simulates larger machines: the
 // speedup bound max(critical path, work / cores) gives at 8..100 cores. The graphs are
-// written as JSON (one file per workload) to --graphs (default: a temporary folder).
+// written as JSON (one file per workload) to --graphs (default: a temporary folder). The
+// "auto" row is the executor as the sequencer runs it (--parallel-mode auto): whichever of
+// Block-STM and serial measured faster for the batch size.
 // Last, the machine's own parallel capacity: the serial executor's throughput with one
 // process versus one per core at once (independent copies, no sharing at all). No parallel
 // executor can beat that ratio here; on SMT siblings or an oversubscribed VM it is well
@@ -17,6 +20,7 @@ import { join } from "node:path";
 import { ExecStatus, type ExecResult } from "../src/exec/abi";
 import { EvmCore } from "../src/exec/core";
 import { ParallelExecutor, SerialExecutor } from "../src/parallel/index";
+import { PROBE_EVERY, WARMUP_RUNS } from "../src/parallel/mode-chooser";
 import { ChainStore } from "../src/state/index";
 import { MemoryState } from "../src/statetest/memory-state";
 import { addr, blockEnv, cloneMemoryState, deployContracts, workload, WORKLOADS, WorldBuilder, type WorkloadName } from "../test/parallel/workloads";
@@ -53,9 +57,9 @@ const lmdb = { path: join(datadir, "chain"), isCommitted: () => state.commitsInF
 // otherwise (so a batch one sender dominates runs serially, as in the sequencer), except that
 // every batch size is allowed to run in parallel.
 const executors: ParallelExecutor[] = [];
-for (let k = 1; k <= cores; k++) executors.push(await ParallelExecutor.create({ workers: k, core, minParallelBatch: 1, lmdb }));
+for (let k = 1; k <= cores; k++) executors.push(await ParallelExecutor.create({ workers: k, core, minParallelBatch: 1, adaptive: false, lmdb }));
 // The dependency graph comes from a Block-STM run, whatever the heuristics would choose.
-const grapher = await ParallelExecutor.create({ workers: cores, core, minParallelBatch: 1, minSenderParallelism: 0, lmdb });
+const grapher = await ParallelExecutor.create({ workers: cores, core, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false, lmdb });
 const serial = new SerialExecutor(core);
 
 interface Entry {
@@ -71,19 +75,33 @@ interface Entry {
 }
 const entries: Entry[] = [];
 const serialRows: { workload: WorkloadName; txPerSec: number }[] = [];
+const autoRows: { workload: WorkloadName; workers: number; txPerSec: number; speedupVsSerial: number; mode: string }[] = [];
 const graphs: Record<string, { file: string; edges: number; longestChain: number; criticalPathUs: number; workUs: number }> = {};
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const samples: number[] = [];
-  await fn(); // warm-up
-  state.discard();
-  for (let r = 0; r < RUNS; r++) {
+  return (await paired(fn, null)).ns;
+}
+
+/**
+ * Median ns of `fn` and, when given, of `baseline` run alternately with it: on a shared
+ * machine the load drifts, and a ratio of runs taken side by side is what survives that.
+ */
+async function paired(fn: () => Promise<unknown>, baseline: (() => Promise<unknown>) | null): Promise<{ ns: number; baselineNs: number }> {
+  const run = async (f: () => Promise<unknown>, into: number[] | null) => {
     const t0 = Bun.nanoseconds();
-    await fn();
-    samples.push(Bun.nanoseconds() - t0);
+    await f();
+    into?.push(Bun.nanoseconds() - t0);
     state.discard();
+  };
+  const samples: number[] = [];
+  const base: number[] = [];
+  await run(fn, null); // warm-up
+  if (baseline) await run(baseline, null);
+  for (let r = 0; r < RUNS; r++) {
+    if (baseline) await run(baseline, base);
+    await run(fn, samples);
   }
-  return median(samples);
+  return { ns: median(samples), baselineNs: baseline ? median(base) : NaN };
 }
 
 for (const name of WORKLOADS) {
@@ -92,7 +110,8 @@ for (const name of WORKLOADS) {
   await state.commit();
 
   // Serial: the baseline, and each transaction's cost for the simulation.
-  const serialNs = await timed(() => serial.execute(env, txs, state));
+  const runSerial = () => serial.execute(env, txs, state);
+  const serialNs = await timed(runSerial);
   // Each transaction's cost is its fastest of three serial runs (a GC pause is not a cost).
   const costs: number[] = new Array(N).fill(Infinity);
   let expected: ExecResult[] = [];
@@ -143,13 +162,13 @@ for (const name of WORKLOADS) {
   log(`  simulated speedup at ${SIM_CORES.join("/")} cores: ${SIM_CORES.map((p) => simulated[p]).join(" / ")}`);
   log("  workers     tx/s   speedup  reexec/tx  aborts  (workers: executing threads, the main thread included)");
   for (const ex of executors) {
-    const ns = await timed(() => ex.execute(env, txs, state));
+    const { ns, baselineNs } = await paired(() => ex.execute(env, txs, state), runSerial);
     const s = ex.lastStats!;
     const e: Entry = {
       workload: name,
       workers: ex.workers,
       txPerSec: round((N / ns) * 1e9),
-      speedupVsSerial: round(serialNs / ns),
+      speedupVsSerial: round(baselineNs / ns),
       reexecPerTx: round((s.executions - N) / N),
       validationAborts: s.validationAborts,
       mode: s.mode,
@@ -158,6 +177,19 @@ for (const name of WORKLOADS) {
     entries.push(e);
     log(`  ${String(e.workers).padStart(7)} ${fmt(e.txPerSec).padStart(8)} ${e.speedupVsSerial.toFixed(2).padStart(8)}x ${e.reexecPerTx.toFixed(3).padStart(10)} ${String(e.validationAborts).padStart(7)}${fallbackNote(s)}`);
   }
+
+  // As the sequencer runs it by default: the mode measured faster for this batch size, once
+  // the chooser has tried both and probed past the fresh workers' compilation.
+  const auto = await ParallelExecutor.create({ workers: cores, core, lmdb });
+  for (let i = 0; i < 2 * WARMUP_RUNS + 3 * PROBE_EVERY; i++) {
+    await auto.execute(env, txs, state);
+    state.discard();
+  }
+  const a = await paired(() => auto.execute(env, txs, state), runSerial);
+  const row = { workload: name, workers: cores, txPerSec: round((N / a.ns) * 1e9), speedupVsSerial: round(a.baselineNs / a.ns), mode: auto.lastStats!.mode };
+  autoRows.push(row);
+  log(`     auto ${fmt(row.txPerSec).padStart(8)} ${row.speedupVsSerial.toFixed(2).padStart(8)}x  (--parallel-mode auto, ${cores} workers: ran ${row.mode})`);
+  await auto.close();
 }
 
 // The serial-fallback threshold: the smallest batch the widest pool runs faster than serial.
@@ -204,7 +236,7 @@ if (!only && cores > 1) {
 }
 
 if (json) {
-  console.log(JSON.stringify({ txsPerBatch: N, cores, workloads: entries, serial: serialRows, graphs, threshold, machineCapacity: capacity }, null, 1));
+  console.log(JSON.stringify({ txsPerBatch: N, cores, workloads: entries, auto: autoRows, serial: serialRows, graphs, threshold, machineCapacity: capacity }, null, 1));
 } else {
   log(`\ndependency graphs written to ${graphDir}`);
 }

@@ -68,9 +68,9 @@ import { HeapFullError, SharedHeap } from "./heap";
 import { Mailbox, MAILBOX_WORDS, MailboxState } from "./mailbox-layout";
 import { MvHost } from "./mv-host";
 import { VersionedReads } from "./mv-reads";
+import { ModeChooser } from "./mode-chooser";
 import { MvStore } from "./mv-store";
 import { Scheduler } from "./scheduler";
-import { SerialExecutor } from "./serial-executor";
 import { INC_SHIFT, READ_WORDS, ReadEntry, Txn, TXN_WORDS, TxnStatus } from "./txn-layout";
 import { type BatchExecutor, type BatchState, type BatchStats, Task, TaskKind } from "./types";
 import type { FromWorker, ToWorker } from "./worker";
@@ -105,6 +105,11 @@ export interface ParallelExecutorOptions {
   minSenderParallelism?: number;
   /** Initial shared heap in bytes; doubled whenever a batch runs out. Default 64 MiB. */
   heapBytes?: number;
+  /**
+   * Run each batch in whichever mode (Block-STM or serial) has measured faster for batches of
+   * its size on this machine (mode-chooser.ts). Default true; false always tries Block-STM.
+   */
+  adaptive?: boolean;
 }
 
 const MAX_HEAP_BYTES = 1 << 30;
@@ -136,7 +141,6 @@ interface MainParts {
 export class ParallelExecutor implements BatchExecutor {
   /** What the last batch did. */
   lastStats: BatchStats | null = null;
-  private readonly serial: SerialExecutor;
   private heap: SharedHeap;
   /** Hash-table buckets reserved per transaction (grows when a batch fills the table). */
   private bucketsPerTxn = 64;
@@ -148,6 +152,7 @@ export class ParallelExecutor implements BatchExecutor {
   /** The main thread's core was unwound mid-transaction: load a fresh one before the next batch. */
   private mainSuspect = false;
   private readonly codeCache = new Map<string, Uint8Array>();
+  private readonly chooser: ModeChooser | null;
 
   private constructor(
     private readonly pool: PoolWorker[],
@@ -158,8 +163,9 @@ export class ParallelExecutor implements BatchExecutor {
     private readonly minSenderParallelism: number,
     private readonly lmdb: ParallelExecutorOptions["lmdb"],
     heap: SharedHeap,
+    adaptive: boolean,
   ) {
-    this.serial = new SerialExecutor(core);
+    this.chooser = adaptive ? new ModeChooser() : null;
     this.heap = heap;
     this.buildMain();
     for (const w of pool) w.worker.onmessage = (e: MessageEvent<FromWorker>) => this.onMessage(w, e.data);
@@ -188,7 +194,7 @@ export class ParallelExecutor implements BatchExecutor {
       worker.postMessage(init);
     }
     await Promise.all(ready);
-    return new ParallelExecutor(pool, core, mainCore, module, options.minParallelBatch ?? 8, options.minSenderParallelism ?? 2, options.lmdb, heap);
+    return new ParallelExecutor(pool, core, mainCore, module, options.minParallelBatch ?? 8, options.minSenderParallelism ?? 2, options.lmdb, heap, options.adaptive ?? true);
   }
 
   /** Threads executing a parallel batch: the main thread and the workers. */
@@ -215,6 +221,8 @@ export class ParallelExecutor implements BatchExecutor {
     if (this.minSenderParallelism > 0 && txs.length < this.minSenderParallelism * longestSenderRun(txs)) {
       return this.runSerial(env, txs, state, t0, "one sender's transactions dominate the batch");
     }
+    const chosen = this.chooser?.choose(txs.length) ?? "parallel";
+    if (chosen === "serial") return this.runSerial(env, txs, state, t0, "serial measured faster for batches of this size");
     if (this.mainSuspect) {
       this.mainCore = await mainThreadCore(this.module, true);
       this.mainSuspect = false;
@@ -246,7 +254,9 @@ export class ParallelExecutor implements BatchExecutor {
     this.main.batch.end();
     this.main.reader.host = null;
     if (failure !== null) throw failure;
-    return this.finish(env, txs, state, committed, stats, t0);
+    const results = this.finish(env, txs, state, committed, stats, t0);
+    this.chooser?.record(txs.length, "parallel", this.lastStats!.wallNs);
+    return results;
   }
 
   /** Writes the batch's geometry and inputs into a fresh heap. */
@@ -560,6 +570,7 @@ export class ParallelExecutor implements BatchExecutor {
       execNs,
       wallNs: Bun.nanoseconds() - t0,
     };
+    this.chooser?.record(n, "serial", this.lastStats.wallNs);
     return results;
   }
 

@@ -15,6 +15,11 @@ export const SEQUENCER_OPTIONS = {
     default: Math.max(1, navigator.hardwareConcurrency - 1),
     help: "execution workers (Block-STM); 1 means serial execution on the main thread. Default: cores minus one for RPC and commits",
   },
+  "parallel-mode": {
+    type: "string",
+    default: "auto",
+    help: "with --workers > 1: auto runs each mini-block batch in whichever mode (Block-STM or serial) measured faster for its size; always runs Block-STM",
+  },
   "min-priority-fee": { type: "bigint", default: 0n, help: "pool floor for the priority fee (tip) in wei; lower tips get 'transaction underpriced'" },
   ordering: { type: "string", default: "fifo", help: "pool ordering policy: fifo (arrival) or priority-fee (highest tip first)" },
   "max-txs-per-mini-block": { type: "int", default: 2000, help: "upper bound of transactions executed per mini-block" },

@@ -33,6 +33,8 @@ export interface SequencerOptions {
   ordering?: string;
   /** Execution workers; 1 or absent means serial. */
   workers?: number;
+  /** "auto" (default) or "always": see the flag's help. */
+  "parallel-mode"?: string;
   "receipt-timeout-ms": number;
   "log-level": string;
   "log-format": string;
@@ -70,6 +72,12 @@ function orderingPolicy(name: string): OrderingPolicy {
   throw new ConfigError(`--ordering: expected fifo or priority-fee, got "${name}"`);
 }
 
+/** Whether the parallel executor picks its mode per batch (auto) or always tries Block-STM. */
+function parallelMode(name: string): boolean {
+  if (name === "auto" || name === "always") return name === "auto";
+  throw new ConfigError(`--parallel-mode: expected auto or always, got "${name}"`);
+}
+
 export async function startSequencer(opts: SequencerOptions, log?: Logger): Promise<RunningSequencer> {
   if (!isLogLevel(opts["log-level"])) throw new ConfigError(`--log-level: expected debug, info, warn or error, got "${opts["log-level"]}"`);
   log ??= createLogger(opts["log-level"], opts["log-format"] === "auto" ? undefined : opts["log-format"] === "json");
@@ -88,12 +96,21 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
 
     const core = await EvmCore.load("wasm");
     setKeccakImpl((data) => core.keccak256(data)); // the trie hashes through the core: ~5x faster
+    const adaptive = parallelMode(opts["parallel-mode"] ?? "auto");
     const executor: BatchExecutor =
       (opts.workers ?? 1) > 1
-        ? await ParallelExecutor.create({ workers: opts.workers, core, lmdb: { path: `${opts.datadir}/chain`, isCommitted: () => store.isCommitted() } })
+        ? await ParallelExecutor.create({
+            workers: opts.workers,
+            core,
+            adaptive,
+            lmdb: { path: `${opts.datadir}/chain`, isCommitted: () => store.isCommitted() },
+          })
         : new SerialExecutor(core);
     cleanups.push(() => executor.close());
-    log.info("execution", { mode: executor instanceof SerialExecutor ? "serial" : "parallel (Block-STM)", workers: opts.workers ?? 1 });
+    log.info("execution", {
+      mode: executor instanceof SerialExecutor ? "serial" : `parallel (Block-STM, ${opts["parallel-mode"] ?? "auto"})`,
+      workers: opts.workers ?? 1,
+    });
     const pool = new TxPool(store.state, {
       chainId: genesis.chainId,
       blockGasLimit: genesis.header.gasLimit,

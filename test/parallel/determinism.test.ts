@@ -44,7 +44,7 @@ beforeAll(async () => {
   contracts = deployContracts(builder, 3);
   distribute(builder, contracts, contracts.token0, senders, 1000n * E18, true);
   serial = new SerialExecutor(core);
-  for (const w of WORKERS) executors.set(w, await ParallelExecutor.create({ workers: w, minParallelBatch: 1, minSenderParallelism: 0, core }));
+  for (const w of WORKERS) executors.set(w, await ParallelExecutor.create({ workers: w, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false, core }));
 }, 120_000);
 
 afterAll(async () => {

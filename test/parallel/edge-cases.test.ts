@@ -40,7 +40,7 @@ describe("LMDB pre-state read by the workers", () => {
     const c = deployContracts(w, 4);
     await state.commit();
     const isCommitted = () => state.commitsInFlight === 0 && !state.hasUncomputedChanges;
-    exec = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0, lmdb: { path: join(datadir, "chain"), isCommitted } });
+    exec = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false, lmdb: { path: join(datadir, "chain"), isCommitted } });
     for (const name of WORKLOADS) {
       const txs = workload(name, w, c, 48);
       await state.commit();
@@ -78,7 +78,7 @@ class FlagOnlyState implements BatchState {
 describe("special cases", () => {
   let exec: ParallelExecutor;
   beforeAll(async () => {
-    exec = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0 });
+    exec = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false });
   });
   afterAll(async () => {
     await exec?.close();
@@ -149,7 +149,7 @@ describe("special cases", () => {
   });
 
   test("a batch one sender dominates runs serially", async () => {
-    const dominated = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1 });
+    const dominated = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1, adaptive: false });
     try {
       const { state, w } = world();
       const txs = Array.from({ length: 10 }, (_, i) => w.tx(sender(i < 6 ? 0 : i), sender(7), new Uint8Array(0), 21_000n, { value: 1n }));
@@ -163,7 +163,7 @@ describe("special cases", () => {
   });
 
   test("batches below the threshold run serially", async () => {
-    const small = await ParallelExecutor.create({ workers: 1, core, minParallelBatch: 4 });
+    const small = await ParallelExecutor.create({ workers: 1, core, minParallelBatch: 4, adaptive: false });
     try {
       const { state, w } = world();
       const txs = [w.tx(sender(0), sender(1), new Uint8Array(0), 21_000n, { value: 1n })];

@@ -15,7 +15,7 @@ let core: EvmCore;
 let exec: ParallelExecutor;
 beforeAll(async () => {
   core = await EvmCore.load("wasm");
-  exec = await ParallelExecutor.create({ workers: 2, minParallelBatch: 1, minSenderParallelism: 0, core });
+  exec = await ParallelExecutor.create({ workers: 2, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false, core });
 });
 afterAll(async () => {
   await exec?.close();

@@ -78,7 +78,7 @@ if (import.meta.main) {
   const workers = opt("--workers", 2);
   const every = opt("--every", 1);
   const core = await EvmCore.load("wasm");
-  const exec = await ParallelExecutor.create({ workers, minParallelBatch: 1, minSenderParallelism: 0 });
+  const exec = await ParallelExecutor.create({ workers, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false });
   let passed = 0;
   let failed = 0;
   const files = args.flatMap(stateTestFiles).filter((_, i) => i % every === 0);

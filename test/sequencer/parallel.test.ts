@@ -17,7 +17,7 @@ import { decodeSignedTx } from "../../src/tx/index";
 import { DEV_KEYS, startDev, until } from "./helpers";
 
 test("blocks sealed with 2 Block-STM workers replay serially to the same state roots", async () => {
-  const dev = await startDev({ workers: 2 });
+  const dev = await startDev({ workers: 2, "parallel-mode": "always" });
   let lastBlock: bigint;
   try {
     const owner = privateKeyToAccount(DEV_KEYS[0]!);

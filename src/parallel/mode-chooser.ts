@@ -1,0 +1,63 @@
+// Whether a batch runs on Block-STM or serially, decided by what each mode measured on this
+// machine for batches of about the same size. Block-STM's costs (shared-memory bookkeeping, the
+// main thread's in-order commits) pay off only when enough free cores meet enough independent
+// work; that depends on the machine, its load and the workload, so the choice is measured while
+// the sequencer runs rather than configured. Both modes give identical results, so choosing
+// either is always safe; only speed is at stake.
+//
+// Batches fall into size classes (powers of two). Each class keeps a moving average of
+// nanoseconds per transaction for each mode, tries each mode a few times first, then runs the
+// faster one and re-tries the slower one every PROBE_EVERY batches so that a change of workload
+// or load is noticed.
+
+export type Mode = "parallel" | "serial";
+
+/** Batches per size class after which the slower mode is tried again. */
+export const PROBE_EVERY = 16;
+/** Runs of each mode a size class needs before its averages are trusted. */
+export const WARMUP_RUNS = 2;
+const ALPHA = 0.5;
+
+interface ClassStats {
+  nsPerTx: Record<Mode, number>;
+  runs: Record<Mode, number>;
+  sinceProbe: number;
+}
+
+export class ModeChooser {
+  private readonly classes = new Map<number, ClassStats>();
+
+  choose(txs: number): Mode {
+    const c = this.stats(txs);
+    if (c.runs.parallel < WARMUP_RUNS) return "parallel";
+    if (c.runs.serial < WARMUP_RUNS) return "serial";
+    const faster: Mode = c.nsPerTx.parallel < c.nsPerTx.serial ? "parallel" : "serial";
+    if (++c.sinceProbe < PROBE_EVERY) return faster;
+    c.sinceProbe = 0;
+    return faster === "parallel" ? "serial" : "parallel";
+  }
+
+  /** Reports how long a whole batch of `txs` took in `mode`. */
+  record(txs: number, mode: Mode, ns: number): void {
+    if (txs === 0) return;
+    const c = this.stats(txs);
+    const perTx = ns / txs;
+    // Warm-up runs replace each other: the first run of a mode pays for compiling its code.
+    c.nsPerTx[mode] = c.runs[mode] < WARMUP_RUNS ? perTx : c.nsPerTx[mode] + ALPHA * (perTx - c.nsPerTx[mode]);
+    c.runs[mode]++;
+  }
+
+  private stats(txs: number): ClassStats {
+    const k = sizeClass(txs);
+    let c = this.classes.get(k);
+    if (c === undefined) {
+      c = { nsPerTx: { parallel: 0, serial: 0 }, runs: { parallel: 0, serial: 0 }, sinceProbe: 0 };
+      this.classes.set(k, c);
+    }
+    return c;
+  }
+}
+
+function sizeClass(txs: number): number {
+  return 31 - Math.clz32(Math.max(1, txs));
+}
