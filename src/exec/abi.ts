@@ -7,6 +7,11 @@ export const ACCOUNT_RECORD_SIZE = 80;
 export const FLAG_NO_VALIDATION = 1;
 /** The core skips the coinbase tip credit and never loads the coinbase for it (the host credits tips). */
 export const FLAG_DEFER_COINBASE = 2;
+/**
+ * Byte offset of the u32 flags word in an encoded input: number, timestamp, gas limit and
+ * chain id (4 x u64), coinbase (20), prev_randao, base fee and blob base fee (3 x 32).
+ */
+export const INPUT_FLAGS_OFFSET = 32 + 20 + 96;
 export const ACCOUNT_HAS_STORAGE = 1;
 
 export enum ExecStatus {

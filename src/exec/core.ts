@@ -9,6 +9,8 @@ import {
   encodeAccountRecord,
   encodeInput,
   type ExecResult,
+  FLAG_DEFER_COINBASE,
+  INPUT_FLAGS_OFFSET,
   type HostState,
   inputSize,
   type TxInput,
@@ -97,6 +99,25 @@ export class EvmCore {
     this.host = host;
     try {
       const n = this.exports.execute(size);
+      return this.view(this.exports.outputBuffer(), n);
+    } finally {
+      this.host = null;
+    }
+  }
+
+  /**
+   * As executeRaw, for an input encodeInput already produced (e.g. laid out once in shared
+   * memory), with the defer-coinbase flag set as asked: no decoding and re-encoding per run.
+   */
+  executeInput(input: Uint8Array, deferCoinbase: boolean, host: HostState): Uint8Array {
+    const ptr = this.exports.inputBuffer(input.length);
+    const dst = this.view(ptr, input.length);
+    dst.set(input);
+    const f = INPUT_FLAGS_OFFSET;
+    dst[f] = deferCoinbase ? dst[f]! | FLAG_DEFER_COINBASE : dst[f]! & ~FLAG_DEFER_COINBASE;
+    this.host = host;
+    try {
+      const n = this.exports.execute(input.length);
       return this.view(this.exports.outputBuffer(), n);
     } finally {
       this.host = null;

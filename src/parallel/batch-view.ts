@@ -1,6 +1,7 @@
 // The batch's transactions as the Block-STM participants see them (mv-reads.ts BatchView):
-// a worker decodes the inputs the main thread laid out in the shared heap, the main thread
-// uses the caller's objects (copied, since executing sets `deferCoinbase` on them).
+// a worker decodes the inputs the main thread laid out in the shared heap (only to price a
+// coinbase reader's view of earlier tips; executions run the encoded input itself), the main
+// thread uses the caller's objects.
 import type { BlockEnv, TxInput } from "../exec/abi";
 import type { SharedHeap } from "./heap";
 import type { BatchView } from "./mv-reads";
@@ -32,25 +33,22 @@ export class HeapBatch implements BatchView {
   }
 }
 
-/** The main thread's view: shallow copies of the caller's transactions. */
+/** The main thread's view: the caller's transactions. */
 export class ArrayBatch implements BatchView {
   env!: BlockEnv;
-  private source: TxInput[] = [];
-  private txs: (TxInput | undefined)[] = [];
+  private txs: TxInput[] = [];
 
   begin(env: BlockEnv, txs: TxInput[]): void {
     this.env = env;
-    this.source = txs;
-    this.txs = new Array(txs.length);
+    this.txs = txs;
   }
 
   tx(t: TxnIndex): TxInput {
-    return (this.txs[t] ??= { ...this.source[t]! });
+    return this.txs[t]!;
   }
 
   /** Drops the caller's transactions once the batch is over. */
   end(): void {
-    this.source = [];
     this.txs = [];
   }
 }

@@ -2,13 +2,8 @@
 // writes every transaction of a batch into the shared heap once, and workers decode the ones
 // they execute. Also the priority-fee arithmetic the executor needs to credit deferred tips
 // exactly as the core would (transaction.cpp).
-import { FLAG_DEFER_COINBASE, FLAG_NO_VALIDATION, readWord, type BlockEnv, type TxInput } from "../exec/abi";
+import { FLAG_DEFER_COINBASE, FLAG_NO_VALIDATION, INPUT_FLAGS_OFFSET, readWord, type BlockEnv, type TxInput } from "../exec/abi";
 
-/**
- * Byte offset of the u32 flags word in the encoded input: number, timestamp, gas limit and
- * chain id (4 x u64), coinbase (20), prev_randao, base fee and blob base fee (3 x 32).
- */
-export const INPUT_FLAGS_OFFSET = 32 + 20 + 96;
 /** Where the transaction starts: after the flags and 44 reserved bytes (BLOCK_ENV_SIZE, 196). */
 export const INPUT_TX_OFFSET = INPUT_FLAGS_OFFSET + 4 + 44;
 

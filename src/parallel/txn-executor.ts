@@ -7,7 +7,7 @@
 // differ become versions. So a token transfer writes two storage slots and the sender's
 // nonce and balance, not the token contract's account, and does not conflict with the next
 // transfer of the same token.
-import { ACCOUNT_CODE_CHANGED, ACCOUNT_DELETED, type BlockEnv } from "../exec/abi";
+import { ACCOUNT_CODE_CHANGED, ACCOUNT_DELETED } from "../exec/abi";
 import type { EvmCore } from "../exec/core";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import { Control } from "./control-layout";
@@ -63,22 +63,21 @@ export class TxnExecutor {
     const j = task.txn;
     const incarnation = task.incarnation;
     const t = sched.entry(j);
-    const env: BlockEnv = this.batch.env;
     const prev = i32[t + Txn.PREV_SAME_SENDER]! - 1;
     if (prev >= 0 && (sched.status(prev) & 3) !== TxnStatus.Executed && sched.addDependency(j, prev)) {
       this.stats.dependencyWaits++;
       task.kind = TaskKind.None;
       return false;
     }
-    const tx = this.batch.tx(j);
+    // The input as laid out in the heap, run as is: no decoding and re-encoding per execution.
+    const input = this.u8.subarray(i32[t + Txn.INPUT]!, i32[t + Txn.INPUT]! + i32[t + Txn.INPUT_LEN]!);
     for (;;) {
       const defer = (Atomics.load(i32, t + Txn.FLAGS) & TxnFlags.ReadsCoinbase) === 0;
       host.begin(j, incarnation, defer, this.coinbase);
-      tx.deferCoinbase = defer;
       this.stats.executions++;
       Atomics.add(i32, t + Txn.EXECUTIONS, 1);
       const t0 = Bun.nanoseconds();
-      const raw = this.core.executeRaw(env, tx, host);
+      const raw = this.core.executeInput(input, defer, host);
       const ns = Bun.nanoseconds() - t0;
       if (defer && host.metCoinbase) {
         Atomics.or(i32, t + Txn.FLAGS, TxnFlags.ReadsCoinbase);
