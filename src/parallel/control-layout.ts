@@ -52,6 +52,8 @@ export const Control = {
   HEAP_WORDS: 7 * LINE + 4,
   /** Batch sequence number, for debugging and to tell batches apart in a worker. */
   GEN: 7 * LINE + 5,
+  /** 1 when workers read the pre-batch state from LMDB themselves (base-reader.ts). */
+  USE_LMDB: 7 * LINE + 6,
   /** The block's coinbase, 20 bytes (5 words), whose tips the executor credits itself. */
   COINBASE: 7 * LINE + 8,
 

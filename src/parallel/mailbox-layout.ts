@@ -3,6 +3,11 @@
 // request, posts a one-word wake-up message and sleeps on STATE; the main thread answers from
 // its HostState and flips STATE. Each answer is also stored in the shared multi-version
 // store, so a location crosses threads at most once per batch. 32-bit word indexes.
+//
+// The same buffer carries the worker's doorbell: between batches a worker waits on DOORBELL
+// for a while (Atomics.wait wakes in microseconds, a message takes a trip through the event
+// loop), and reports each batch's counters and any error here rather than in a message.
+import type { WorkerStats } from "./txn-executor";
 
 export const Mailbox = {
   /** MailboxState, waited on with Atomics.wait by the worker. */
@@ -33,9 +38,31 @@ export const Mailbox = {
   /** Response (Code): byte offset in the shared heap where the main thread stored the code, and its length. */
   CODE_PTR: 42,
   CODE_LEN: 43,
+
+  /** Doorbell state, waited on by a parked worker. */
+  DOORBELL: 48,
+  /** The worker's counters for the last batch (WorkerStats, in its field order). */
+  STATS: 49,
+  /** Length in bytes of the last batch's error message (0: none), then the UTF-8 bytes. */
+  ERROR_LEN: 53,
+  ERROR: 54,
 } as const;
 
-export const MAILBOX_WORDS = 48;
+/** The order of WorkerStats' fields at Mailbox.STATS. */
+export const STATS_FIELDS = ["executions", "validations", "validationAborts", "dependencyWaits"] as const satisfies readonly (keyof WorkerStats)[];
+
+/** Bytes of an error message kept (the rest is cut). */
+export const MAILBOX_ERROR_BYTES = 1024;
+export const MAILBOX_WORDS = Mailbox.ERROR + MAILBOX_ERROR_BYTES / 4;
+
+/** Where a worker is between batches. */
+export const enum Doorbell {
+  /** In its event loop: a batch starts with a "run" message. */
+  Away = 0,
+  /** Waiting on DOORBELL: a batch starts by ringing it (compare-exchange to Rung, notify). */
+  Parked = 1,
+  Rung = 2,
+}
 
 export const enum MailboxState {
   Idle = 0,

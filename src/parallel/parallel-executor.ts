@@ -65,7 +65,7 @@ import { bytesKey } from "../state/byte-keys";
 import { CoinbaseCredit } from "./coinbase-credit";
 import { Control, FAIL_NAMES, FailReason, FallbackReason, FALLBACK_NAMES } from "./control-layout";
 import { HeapFullError, SharedHeap } from "./heap";
-import { Mailbox, MAILBOX_WORDS, MailboxState } from "./mailbox-layout";
+import { Doorbell, Mailbox, MAILBOX_WORDS, MailboxState, STATS_FIELDS } from "./mailbox-layout";
 import { MvHost } from "./mv-host";
 import { VersionedReads } from "./mv-reads";
 import { ModeChooser } from "./mode-chooser";
@@ -146,7 +146,6 @@ export class ParallelExecutor implements BatchExecutor {
   private bucketsPerTxn = 64;
   private gen = 0;
   private state: MailboxHost | null = null;
-  private finished: { count: number; stats: WorkerStats[]; errors: string[]; resolve: () => void } | null = null;
   private closed = false;
   private main!: MainParts;
   /** The main thread's core was unwound mid-transaction: load a fresh one before the next batch. */
@@ -236,7 +235,7 @@ export class ParallelExecutor implements BatchExecutor {
     }
     const host = mailboxHost(state);
     this.state = host;
-    const workersDone = this.startWorkers(env);
+    this.startWorkers();
     let committed: ExecResult[];
     let failure: unknown = null;
     try {
@@ -249,7 +248,7 @@ export class ParallelExecutor implements BatchExecutor {
       Atomics.store(this.heap.i32, Control.DONE, 1);
       this.main.sched.wake();
     }
-    const stats = await workersDone;
+    const stats = this.waitForWorkers(host);
     this.state = null;
     this.main.batch.end();
     this.main.reader.host = null;
@@ -288,34 +287,38 @@ export class ParallelExecutor implements BatchExecutor {
     }
   }
 
-  private startWorkers(env: BlockEnv): Promise<{ workers: WorkerStats[]; errors: string[] }> {
-    const useLmdb = this.lmdb?.isCommitted() ?? false;
-    if (this.pool.length === 0) return Promise.resolve({ workers: [], errors: [] });
-    return new Promise((resolve) => {
-      const f = {
-        count: 0,
-        stats: [] as WorkerStats[],
-        errors: [] as string[],
-        resolve: () => {
-          this.finished = null;
-          resolve({ workers: f.stats, errors: f.errors });
-        },
-      };
-      this.finished = f;
-      const run: ToWorker = { type: "run", env, useLmdb };
-      for (const w of this.pool) w.worker.postMessage(run);
-    });
+  /** Rings each parked worker's doorbell, or sends it a message when it is back in its event loop. */
+  private startWorkers(): void {
+    this.heap.i32[Control.USE_LMDB] = this.lmdb?.isCommitted() ? 1 : 0;
+    for (const w of this.pool) {
+      if (Atomics.compareExchange(w.mb, Mailbox.DOORBELL, Doorbell.Parked, Doorbell.Rung) === Doorbell.Parked) Atomics.notify(w.mb, Mailbox.DOORBELL);
+      else w.worker.postMessage({ type: "run" } satisfies ToWorker);
+    }
+  }
+
+  /** Serves the workers' reads until every one has left the batch; returns their reports. */
+  private waitForWorkers(host: MailboxHost): { workers: WorkerStats[]; errors: string[] } {
+    const i32 = this.heap.i32;
+    for (;;) {
+      const wake = Atomics.load(i32, Control.WAKE);
+      for (const w of this.pool) serveMailbox(w.mailbox, this.heap, host);
+      if (Atomics.load(i32, Control.FINISHED) >= this.pool.length) break;
+      Atomics.wait(i32, Control.WAKE, wake, 5);
+    }
+    const workers: WorkerStats[] = [];
+    const errors: string[] = [];
+    for (const w of this.pool) {
+      const stats = {} as WorkerStats;
+      STATS_FIELDS.forEach((f, k) => (stats[f] = w.mb[Mailbox.STATS + k]!));
+      workers.push(stats);
+      const len = w.mb[Mailbox.ERROR_LEN]!;
+      if (len > 0) errors.push(new TextDecoder().decode(new Uint8Array(w.mailbox, Mailbox.ERROR * 4, len)));
+    }
+    return { workers, errors };
   }
 
   private onMessage(w: PoolWorker, m: FromWorker): void {
-    if (m.type === "miss") {
-      if (this.state) serveMailbox(w.mailbox, this.heap, this.state);
-    } else if (m.type === "finished" && this.finished) {
-      const f = this.finished;
-      f.stats.push(m.stats);
-      if (m.error) f.errors.push(m.error);
-      if (++f.count === this.pool.length) f.resolve();
-    }
+    if (m.type === "miss" && this.state) serveMailbox(w.mailbox, this.heap, this.state);
   }
 
   /**
@@ -582,7 +585,12 @@ export class ParallelExecutor implements BatchExecutor {
     this.heap = SharedHeap.create(bytes);
     this.buildMain();
     const m: ToWorker = { type: "heap", heap: this.heap.buffer };
-    for (const w of this.pool) w.worker.postMessage(m);
+    for (const w of this.pool) {
+      // A parked worker would run the next batch on the old heap: send it back to its event loop.
+      Atomics.store(w.mb, Mailbox.DOORBELL, Doorbell.Away);
+      Atomics.notify(w.mb, Mailbox.DOORBELL);
+      w.worker.postMessage(m);
+    }
   }
 
   async close(): Promise<void> {

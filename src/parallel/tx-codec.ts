@@ -7,6 +7,21 @@ import { FLAG_DEFER_COINBASE, FLAG_NO_VALIDATION, INPUT_FLAGS_OFFSET, readWord, 
 /** Where the transaction starts: after the flags and 44 reserved bytes (BLOCK_ENV_SIZE, 196). */
 export const INPUT_TX_OFFSET = INPUT_FLAGS_OFFSET + 4 + 44;
 
+/** Decodes the block environment at the start of an encoded input (the inverse of encodeInput). */
+export function decodeBlockEnv(buf: Uint8Array): BlockEnv {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  return {
+    number: view.getBigUint64(0, true),
+    timestamp: view.getBigUint64(8, true),
+    gasLimit: view.getBigUint64(16, true),
+    chainId: view.getBigUint64(24, true),
+    coinbase: buf.slice(32, 52),
+    prevRandao: buf.slice(52, 84),
+    baseFee: readWord(view, 84),
+    blobBaseFee: readWord(view, 116),
+  };
+}
+
 /** Decodes the transaction part of an encoded input (the inverse of encodeInput). */
 export function decodeTxInput(buf: Uint8Array): TxInput {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);

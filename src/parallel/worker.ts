@@ -1,18 +1,23 @@
 // A parallel-execution worker: its own instance of the WASM core (from the module the main
-// thread compiled once), the shared heap, and the Block-STM loop. Messages cross only per
-// batch ("run" in, "finished" out) and for the rare pre-state read the main thread serves;
-// everything per transaction goes through shared memory and Atomics.
-import type { BlockEnv } from "../exec/abi";
+// thread compiled once), the shared heap, and the Block-STM loop. Between batches the worker
+// parks on its doorbell (mailbox-layout.ts) for PARK_MS, so a batch that follows soon starts
+// with a futex wake rather than a message; after that it goes back to its event loop and the
+// next batch comes as a "run" message. Everything per transaction, and each batch's counters,
+// go through shared memory; messages cross only for setup, heap growth and the rare pre-state
+// read the main thread serves.
 import { EvmCore } from "../exec/core";
 import { LmdbBaseReader, MailboxBaseReader, type BaseReader, type LmdbBaseConfig } from "./base-reader";
 import { Control, FailReason } from "./control-layout";
 import { HeapFullError, SharedHeap } from "./heap";
+import { Doorbell, Mailbox, MAILBOX_ERROR_BYTES, STATS_FIELDS } from "./mailbox-layout";
 import { MvHost } from "./mv-host";
 import { VersionedReads } from "./mv-reads";
 import { HeapBatch } from "./batch-view";
 import { MvStore } from "./mv-store";
 import { Scheduler } from "./scheduler";
-import { TxnExecutor, type WorkerStats } from "./txn-executor";
+import { decodeBlockEnv } from "./tx-codec";
+import { Txn } from "./txn-layout";
+import { TxnExecutor } from "./txn-executor";
 import { Task, TaskKind } from "./types";
 
 declare const self: Worker;
@@ -21,17 +26,18 @@ declare const self: Worker;
 export type ToWorker =
   | { type: "init"; id: number; module: WebAssembly.Module; heap: SharedArrayBuffer; mailbox: SharedArrayBuffer; lmdb: LmdbBaseConfig | null }
   | { type: "heap"; heap: SharedArrayBuffer }
-  | { type: "run"; env: BlockEnv; useLmdb: boolean };
+  | { type: "run" };
 
 /** Messages to the main thread. */
-export type FromWorker =
-  | { type: "ready"; id: number }
-  | { type: "miss"; id: number }
-  | { type: "finished"; id: number; stats: WorkerStats; error: string | null };
+export type FromWorker = { type: "ready"; id: number } | { type: "miss"; id: number };
+
+/** How long a worker stays parked on its doorbell after a batch. */
+const PARK_MS = 50;
 
 let id = 0;
 let module: WebAssembly.Module;
 let mailbox: SharedArrayBuffer;
+let mb: Int32Array;
 let lmdbConfig: LmdbBaseConfig | null = null;
 let core: EvmCore;
 let coreSuspect = false;
@@ -68,9 +74,13 @@ function assemble(buffer: SharedArrayBuffer): void {
   };
 }
 
-function run(env: BlockEnv, useLmdb: boolean): FromWorker {
+/** Runs the batch laid out in the heap; its counters and any error go to the mailbox. */
+function runBatch(): void {
   const { heap, sched, mv, batch } = parts;
-  const base = useLmdb && parts.lmdbReader ? parts.lmdbReader : parts.mailboxReader;
+  const i32 = heap.i32;
+  const first = i32[Control.TXN_TABLE]!;
+  const env = decodeBlockEnv(heap.u8.subarray(i32[first + Txn.INPUT]!, i32[first + Txn.INPUT]! + i32[first + Txn.INPUT_LEN]!));
+  const base = i32[Control.USE_LMDB] && parts.lmdbReader ? parts.lmdbReader : parts.mailboxReader;
   const ex = parts.build(base);
   heap.beginBatch();
   sched.beginBatch();
@@ -108,8 +118,24 @@ function run(env: BlockEnv, useLmdb: boolean): FromWorker {
     }
     sched.wake();
   }
-  Atomics.add(heap.i32, Control.FINISHED, 1);
-  return { type: "finished", id, stats: { ...ex.stats }, error };
+  STATS_FIELDS.forEach((f, k) => (mb[Mailbox.STATS + k] = ex.stats[f]));
+  const bytes = new TextEncoder().encode(error ?? "").subarray(0, MAILBOX_ERROR_BYTES);
+  new Uint8Array(mailbox).set(bytes, Mailbox.ERROR * 4);
+  mb[Mailbox.ERROR_LEN] = bytes.length;
+  // Parked before finished: once the main thread sees every worker finished, it may ring.
+  Atomics.store(mb, Mailbox.DOORBELL, coreSuspect ? Doorbell.Away : Doorbell.Parked);
+  Atomics.add(i32, Control.FINISHED, 1);
+  sched.wake();
+}
+
+/** Runs batches for as long as the doorbell rings within PARK_MS of the last one. */
+function park(): void {
+  while (Atomics.load(mb, Mailbox.DOORBELL) !== Doorbell.Away) {
+    Atomics.wait(mb, Mailbox.DOORBELL, Doorbell.Parked, PARK_MS);
+    // Leave unless rung; the main thread may also have sent the worker away (a new heap).
+    if (Atomics.compareExchange(mb, Mailbox.DOORBELL, Doorbell.Parked, Doorbell.Away) !== Doorbell.Rung) return;
+    runBatch();
+  }
 }
 
 self.onmessage = async (e: MessageEvent<ToWorker>) => {
@@ -119,6 +145,7 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
       id = m.id;
       module = m.module;
       mailbox = m.mailbox;
+      mb = new Int32Array(mailbox);
       lmdbConfig = m.lmdb;
       core = await EvmCore.load("wasm", module);
       assemble(m.heap);
@@ -133,7 +160,8 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
         coreSuspect = false;
         assemble(parts.heap.buffer);
       }
-      self.postMessage(run(m.env, m.useLmdb));
+      runBatch();
+      park();
       break;
   }
 };

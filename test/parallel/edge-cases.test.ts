@@ -162,6 +162,28 @@ describe("special cases", () => {
     }
   });
 
+  test("a batch that fills the shared heap runs serially; the next ones get a bigger heap", async () => {
+    const tight = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false, heapBytes: 256 << 10 });
+    try {
+      const { state, w } = world();
+      const senders = Array.from({ length: 200 }, (_, i) => addr(94, i));
+      w.fund(senders);
+      const txs = senders.map((s, i) => w.tx(s, addr(93, i), new Uint8Array(0), 21_000n, { value: 1n }));
+      const fallbacks: (string | null)[] = [];
+      for (let round = 0; round < 4; round++) {
+        const a = cloneMemoryState(state);
+        const b = cloneMemoryState(state);
+        expect(await tight.execute(env, txs, b)).toEqual(await serial.execute(env, txs, a));
+        expect(b.root()).toEqual(a.root());
+        fallbacks.push(tight.lastStats!.fallback);
+      }
+      expect(fallbacks[0]).toBe("shared heap full");
+      expect(fallbacks.at(-1)).toBeNull();
+    } finally {
+      await tight.close();
+    }
+  }, 30_000);
+
   test("batches below the threshold run serially", async () => {
     const small = await ParallelExecutor.create({ workers: 1, core, minParallelBatch: 4, adaptive: false });
     try {
