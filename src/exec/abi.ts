@@ -139,6 +139,12 @@ export interface ExecResult {
 }
 
 function writeWord(view: DataView, bytes: Uint8Array, at: number, v: bigint): number {
+  if (v <= 0xffffffffffffffffn && v >= 0n) {
+    // Fees, values and balances almost always fit one word: skip three bigint shifts.
+    bytes.fill(0, at, at + 24);
+    view.setBigUint64(at + 24, v);
+    return at + 32;
+  }
   for (let i = 3; i >= 0; i--) {
     view.setBigUint64(at + i * 8, v & 0xffffffffffffffffn);
     v >>= 64n;
