@@ -150,6 +150,7 @@ export class ParallelExecutor implements BatchExecutor {
   private main!: MainParts;
   /** The main thread's core was unwound mid-transaction: load a fresh one before the next batch. */
   private mainSuspect = false;
+  private mainReload: Promise<void> | null = null;
   private readonly codeCache = new Map<string, Uint8Array>();
   private readonly chooser: ModeChooser | null;
 
@@ -214,6 +215,10 @@ export class ParallelExecutor implements BatchExecutor {
   }
 
   async execute(env: BlockEnv, txs: TxInput[], state: BatchState): Promise<ExecResult[]> {
+    return this.executeSync(env, txs, state);
+  }
+
+  executeSync(env: BlockEnv, txs: TxInput[], state: BatchState): ExecResult[] {
     if (this.closed) throw new Error("ParallelExecutor is closed");
     const t0 = Bun.nanoseconds();
     if (txs.length < this.minParallelBatch) return this.runSerial(env, txs, state, t0, null);
@@ -223,9 +228,8 @@ export class ParallelExecutor implements BatchExecutor {
     const chosen = this.chooser?.choose(txs.length) ?? "parallel";
     if (chosen === "serial") return this.runSerial(env, txs, state, t0, "serial measured faster for batches of this size");
     if (this.mainSuspect) {
-      this.mainCore = await mainThreadCore(this.module, true);
-      this.mainSuspect = false;
-      this.buildMain();
+      this.reloadMainCore();
+      return this.runSerial(env, txs, state, t0, "main thread's core reloading after an error");
     }
     try {
       this.layOut(env, txs);
@@ -256,6 +260,16 @@ export class ParallelExecutor implements BatchExecutor {
     const results = this.finish(env, txs, state, committed, stats, t0);
     this.chooser?.record(txs.length, "parallel", this.lastStats!.wallNs);
     return results;
+  }
+
+  /** Replaces the main thread's core, which an error unwound mid-transaction; batches run serially meanwhile. */
+  private reloadMainCore(): void {
+    this.mainReload ??= mainThreadCore(this.module, true).then((core) => {
+      this.mainCore = core;
+      this.mainSuspect = false;
+      this.mainReload = null;
+      this.buildMain();
+    });
   }
 
   /** Writes the batch's geometry and inputs into a fresh heap. */

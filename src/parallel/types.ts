@@ -70,6 +70,8 @@ export interface BatchExecutor {
    * transactions before it have been executed and applied one by one.
    */
   execute(env: BlockEnv, txs: TxInput[], state: BatchState): Promise<ExecResult[]>;
+  /** The same, synchronously (the main thread blocks while workers run). */
+  executeSync(env: BlockEnv, txs: TxInput[], state: BatchState): ExecResult[];
   /** Releases workers; the executor is unusable afterwards. */
   close(): Promise<void>;
 }
