@@ -215,6 +215,7 @@ export class ParallelExecutor implements BatchExecutor {
   }
 
   async execute(env: BlockEnv, txs: TxInput[], state: BatchState): Promise<ExecResult[]> {
+    if (this.mainReload) await this.mainReload;
     return this.executeSync(env, txs, state);
   }
 
@@ -227,10 +228,7 @@ export class ParallelExecutor implements BatchExecutor {
     }
     const chosen = this.chooser?.choose(txs.length) ?? "parallel";
     if (chosen === "serial") return this.runSerial(env, txs, state, t0, "serial measured faster for batches of this size");
-    if (this.mainSuspect) {
-      this.reloadMainCore();
-      return this.runSerial(env, txs, state, t0, "main thread's core reloading after an error");
-    }
+    if (this.mainSuspect) return this.runSerial(env, txs, state, t0, "main thread's core reloading after an error");
     try {
       this.layOut(env, txs);
     } catch {
@@ -262,7 +260,10 @@ export class ParallelExecutor implements BatchExecutor {
     return results;
   }
 
-  /** Replaces the main thread's core, which an error unwound mid-transaction; batches run serially meanwhile. */
+  /**
+   * Replaces the main thread's core, which an error unwound mid-transaction: execute() waits for
+   * it, executeSync() runs serially meanwhile.
+   */
   private reloadMainCore(): void {
     this.mainReload ??= mainThreadCore(this.module, true).then((core) => {
       this.mainCore = core;
@@ -459,6 +460,7 @@ export class ParallelExecutor implements BatchExecutor {
       }
     } catch (err) {
       this.mainSuspect = true;
+      this.reloadMainCore();
       if (!(err instanceof HeapFullError)) {
         Atomics.compareExchange(i32, Control.FAIL, FailReason.None, FailReason.WorkerError);
         throw err;
