@@ -1,5 +1,6 @@
 // The full node's check of one EVM block: recover every sender, re-execute every transaction
-// serially with this node's own core on its own state, and compare each transaction's receipt,
+// with this node's own core on its own state (serially, or with Block-STM workers, which give
+// the same results by contract), and compare each transaction's receipt,
 // each mini-block's state diff and finally the whole header (state root included) with what the
 // sequencer streamed. The first difference stops the node with the seq, block, transaction and
 // field that differ. Nothing from the stream is trusted: what gets stored is this node's result.
@@ -14,6 +15,7 @@ import type { StateDb } from "../state/index";
 import { StreamFatalError } from "../stream/client";
 import { decodeSignedTx, type SenderRecovery, type SignedTx } from "../tx/index";
 import type { BlockVerifier, StreamedMini } from "../replica/follower";
+import { SerialExecutor, type BatchExecutor } from "../parallel/index";
 
 export class DivergenceError extends StreamFatalError {
   override name = "DivergenceError";
@@ -25,10 +27,12 @@ export class ExecutingVerifier implements BlockVerifier {
   readonly counters = { txs: 0, blocks: 0, executeNs: 0, recoverNs: 0 };
 
   constructor(
-    private readonly core: EvmCore,
+    core: EvmCore,
     private readonly state: StateDb,
     private readonly common: Common,
     private readonly recovery: SenderRecovery,
+    /** Runs each mini-block's transactions (default: serially on `core`). */
+    private readonly executor: BatchExecutor = new SerialExecutor(core),
   ) {}
 
   verify(parent: { header: Header; hash: Uint8Array }, minis: StreamedMini[], header: Header, headerRlp: Uint8Array, sealSeq: bigint) {
@@ -72,9 +76,8 @@ export class ExecutingVerifier implements BlockVerifier {
     let k = 0;
     for (const m of minis) {
       const seq = m.frame.seq;
-      const mine: AccountChange[] = [];
-      const myReceipts: Receipt[] = [];
-      m.mini.transactions.forEach((t, i) => {
+      const first = k;
+      const inputs = m.mini.transactions.map((t, i) => {
         const s = signed[k]!;
         const sender = senders[k++];
         const at = `transaction ${hex(s.hash)} (mini-block index ${i})`;
@@ -83,12 +86,18 @@ export class ExecutingVerifier implements BlockVerifier {
         const theirs = m.mini.receipts[i];
         if (!theirs) diverge(seq, `${at}: no receipt in the stream`);
         if (!bytesEqual(theirs!.transactionHash, s.hash)) diverge(seq, `${at}: the stream's receipt is for ${hex(theirs!.transactionHash)}`);
-        const r = this.core.execute(b.env, coreInput(pendingTx(s, sender!, 0)), this.state);
+        return coreInput(pendingTx(s, sender!, 0));
+      });
+      const results = this.executor.executeSync(b.env, inputs, this.state);
+      const mine: AccountChange[] = [];
+      const myReceipts: Receipt[] = [];
+      results.forEach((r, i) => {
+        const s = signed[first + i]!;
+        const at = `transaction ${hex(s.hash)} (mini-block index ${i})`;
         if (r.status === ExecStatus.Invalid) diverge(seq, `${at} is invalid here: ${INVALID_MESSAGES[r.invalidReason]}`);
-        this.state.apply(r.accounts);
         for (const c of r.accounts) mine.push(c);
-        const receipt = b.add(includedTx(s, sender!), r);
-        const d = receiptDifference(receipt, theirs!);
+        const receipt = b.add(includedTx(s, senders[first + i]!), r);
+        const d = receiptDifference(receipt, m.mini.receipts[i]!);
         if (d) diverge(seq, `${at}: receipt ${d}`);
         myReceipts.push(receipt);
       });
