@@ -49,14 +49,20 @@
 // right away decodes its output, credits its deferred tip and applies its changes to the state,
 // while the workers go on with later transactions. So the serial part of a batch (decoding and
 // applying, which must happen on the main thread, in order) overlaps execution instead of
-// following it. Small batches, batches whose senders alone leave little parallelism (one
-// sender's transactions run one after another), and the rest of a batch whose parallel attempt
-// fails (heap full, worker error) run on the serial executor; the results are the same.
+// following it. Workers wait for the next batch parked on a futex (worker.ts), so starting a
+// batch costs no message. Small batches, batches whose senders alone leave little parallelism
+// (one sender's transactions run one after another), the rest of a batch once its committed
+// transactions turn out to form a chain (each reading what the one before wrote), the rest of a
+// batch whose parallel attempt fails (heap full, worker error), and, with `adaptive`, batches
+// of a size for which serial execution has measured faster on this machine (mode-chooser.ts)
+// run on the serial path; the results are the same.
 //
 // What it costs: per transaction, the multi-version reads and the recording of writes add a
-// few microseconds to the core's work, and the commit (decode, credit, apply, one validation)
-// is the main thread's serial share. `npx bun run bench parallel` shows where that leaves a
-// machine, including how much two serial executors at once really get from it.
+// couple of microseconds to the core's work, and the commit (decode, credit, apply, one
+// validation: 6-8 us, about half of a plain transfer's serial cost) is the main thread's serial
+// share. That share is what caps two threads well below 2x on cheap transactions; heavier ones
+// (ERC-20, swaps) gain more. `npx bun run bench parallel` shows where that leaves a machine,
+// including how much two serial executors at once really get from it.
 import { type AccountChange, decodeOutput, encodeInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
