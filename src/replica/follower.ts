@@ -20,7 +20,7 @@ import { BlockBuilder } from "../sequencer/block-builder";
 import type { SequencerEvents } from "../sequencer/sequencer";
 import type { WriteBatch } from "../state/index";
 import { StreamFatalError, type StreamPosition } from "../stream/client";
-import { decodeEntryRows, EntryError, type MiniRows } from "../stream/entry";
+import { decodeEntryRows, EntryError, looksLikeSeal, type MiniRows } from "../stream/entry";
 import type { Frame } from "../stream/format";
 import { LazyTx } from "./lazy-tx";
 import { mergeChanges } from "../chain/merge-changes";
@@ -47,6 +47,8 @@ export interface BlockVerifier {
 type Rows = ((b: WriteBatch) => void)[];
 
 const MAX_COMMITS_IN_FLIGHT = 3;
+/** Most frames a catching-up replica holds back waiting for their block's seal (see apply). */
+const MAX_HELD_FRAMES = 256;
 const nowSeconds = () => BigInt(Math.floor(Date.now() / 1000));
 const lazyTx = (from: Uint8Array, raw: Uint8Array) => new LazyTx(from, raw);
 
@@ -72,6 +74,8 @@ export class Follower {
   private pendingMinis: StreamedMini[] = [];
   /** Replica: diffs of this batch's mini-blocks not yet applied (merged before a root or the commit). */
   private unapplied: AccountChange[][] = [];
+  /** Replica catching up: frames after the last batch's last seal, applied with the next batch. */
+  private held: Frame[] = [];
 
   constructor(
     readonly store: ReplicaStore,
@@ -154,19 +158,34 @@ export class Follower {
     });
   }
 
-  /** Applies consecutive verified frames; resolves once their commit is issued (bounded pipelining). */
-  async apply(frames: Frame[]): Promise<void> {
+  /**
+   * Applies consecutive verified frames; resolves once their commit is issued (bounded pipelining).
+   * With `more` (later frames are known to be coming: catching up), a replica applies only up to
+   * the batch's last seal and holds the rest for the next call, so its commits end at seals: a
+   * commit that ends inside a block has to compute a state root that no header checks.
+   */
+  async apply(frames: Frame[], more = false): Promise<void> {
     if (this.failed) throw this.failed;
+    if (frames.length) this.tip = { seq: frames.at(-1)!.seq, hash: frames.at(-1)!.hash };
+    if (this.held.length) {
+      frames = this.held.concat(frames);
+      this.held = [];
+    }
+    if (more && !this.verifier) {
+      let end = frames.length;
+      while (end > 0 && !looksLikeSeal(frames[end - 1]!.entry)) end--;
+      if (frames.length - end <= MAX_HELD_FRAMES) {
+        this.held = frames.slice(end);
+        frames = frames.slice(0, end);
+      }
+    }
     const t0 = Bun.nanoseconds();
     const rows: Rows = [];
     const events: (() => void)[] = [];
-    let last: Frame | null = null;
     try {
       for (const f of frames) {
         if (this.verifier) this.takeVerified(f, rows, events);
         else this.take(f, rows, events);
-        last = f;
-        this.tip = { seq: f.seq, hash: f.hash };
         this.counters.frames++;
       }
       this.flushDiffs();
@@ -175,9 +194,8 @@ export class Follower {
       throw err;
     }
     this.counters.applyNs += Bun.nanoseconds() - t0;
-    if (rows.length === 0 || last === null) return; // a full node holding an open block
-    const seq = last.seq;
-    const hash = last.hash;
+    if (rows.length === 0) return; // all held, or a full node holding an open block
+    const { seq, hash } = frames.at(-1)!;
     this.store.streamHead = { seq, hash };
     const commit = this.store.chainStore.commit((b) => {
       for (const r of rows) r(b);
@@ -286,20 +304,14 @@ export class Follower {
     const n = header.number;
     const hash = keccak256(headerRlp);
     const entry = f.entry;
+    const first = minis.length ? minis[0]!.seq : f.seq;
     rows.push((batch) => {
       const chain = this.store.chain;
-      const body: Uint8Array[] = [];
-      const receipts: Uint8Array[] = [];
-      let i = 0;
-      for (const m of minis) {
-        for (const [from, raw] of m.txs) body.push(encodeBodyEntry(from, raw));
-        for (const r of m.receipts) receipts.push(r); // already in the stored encoding
-        for (const h of m.txHashes) chain.putTxLocation(batch, h, n, i++);
-      }
+      chain.putTxLocations(batch, minis.length === 1 ? minis[0]!.txHashes : minis.flatMap((m) => m.txHashes), n);
       chain.putMiniBlock(batch, f.seq, entry);
       chain.putHeader(batch, n, headerRlp);
-      chain.putBody(batch, n, body);
-      chain.putReceipts(batch, n, receipts);
+      // Its transactions and receipts stay in the log entries alone (ReplicaStore reads them there).
+      chain.putBlockEntries(batch, n, first, f.seq);
       chain.setHeadBlock(batch, n);
     });
     if (this.listeners.length) {

@@ -157,7 +157,7 @@ export async function startFollower(kind: FollowerKind, opts: FollowerOptions, l
       if (!opts["sequencer-rpc"]) upstreamRpc = deriveRpcUrl(h.rpc, opts.sequencer);
       if (upstreamRpc) rpcKnown();
     },
-    onFrames: (frames) => follower!.apply(frames),
+    onFrames: (frames, more) => follower!.apply(frames, more),
     onFatal: (err) => {
       log!.error(`${kind} stopped: ${err.message}`, { fatal: true, seq: follower?.store.streamHead.seq.toString() });
       onFatal(err);

@@ -1,7 +1,9 @@
-// A follower's (replica's or full node's) LMDB store: the same layout as the sequencer's datadir
-// (src/state ChainStore: state, headers, bodies, receipts, tx index and the mini-block log, whose
-// entries are byte-for-byte the sequencer's), plus the genesis config and the stream head (last
-// applied seq and its frame hash) in the meta database, written in the same commit as the frame.
+// A follower's (replica's or full node's) LMDB store: the sequencer's datadir layout (src/state
+// ChainStore: state, headers, bodies, receipts, tx index and the mini-block log, whose entries are
+// byte-for-byte the sequencer's), plus the genesis config and the stream head (last applied seq and
+// its frame hash) in the meta database, written in the same commit as the frame. A replica writes
+// no body or receipts rows: a block's log entries hold its transactions and receipts already, and
+// a block → entry range row leads reads to them (a full node stores its own re-executed results).
 import { logsBloom } from "../chain/bloom";
 import { decodeBodyEntry, decodeReceipt } from "../chain/codec";
 import { type Genesis, type GethGenesis, loadGenesis } from "../chain/genesis";
@@ -12,6 +14,7 @@ import type { Logger } from "../log/logger";
 import { StateDbView, txFromBody, writeGenesis } from "../sequencer/lmdb-store";
 import type { SequencerStore, StateView } from "../sequencer/store";
 import { ChainStore, type StateDb, type WriteBatch } from "../state/index";
+import { decodeEntryRows, type MiniRows } from "../stream/entry";
 
 const BLOCK_CACHE = 64;
 const META_STREAM_HEAD = new TextEncoder().encode("streamHead");
@@ -112,15 +115,14 @@ export class ReplicaStore implements ReadStore {
     const rlp = this.chain.getHeader(n);
     if (!rlp) return null;
     const header = decodeHeader(rlp);
-    const body = this.chain.getBody(n) ?? [];
-    const block = {
-      header,
-      hash: headerHash(header),
-      transactions: body.map((e): IncludedTx => {
-        const { from, raw } = decodeBodyEntry(e);
-        return txFromBody(from, raw);
-      }),
-    };
+    const body = this.chain.getBody(n);
+    const transactions = body
+      ? body.map((e): IncludedTx => {
+          const { from, raw } = decodeBodyEntry(e);
+          return txFromBody(from, raw);
+        })
+      : this.logRows(n).flatMap((m) => m.txs.map(([from, raw]) => txFromBody(from, raw)));
+    const block = { header, hash: headerHash(header), transactions };
     this.remember(this.blocks, n, block);
     return block;
   }
@@ -132,9 +134,26 @@ export class ReplicaStore implements ReadStore {
   receipts(n: bigint): Receipt[] {
     const cached = this.receiptCache.get(n);
     if (cached) return cached;
-    const r = (this.chain.getReceipts(n) ?? []).map((b) => decodeReceipt(b, logsBloom));
+    const r = (this.chain.getReceipts(n) ?? this.logRows(n).flatMap((m) => m.receipts)).map((b) => decodeReceipt(b, logsBloom));
     this.remember(this.receiptCache, n, r);
     return r;
+  }
+
+  /**
+   * The mini-blocks of block `n` from the log, for a block stored as its log entries (a replica
+   * keeps no body or receipts rows); none for a block without entries (genesis, or unknown).
+   */
+  private logRows(n: bigint): MiniRows[] {
+    const range = this.chain.getBlockEntries(n);
+    if (!range) return [];
+    const out: MiniRows[] = [];
+    for (let seq = range.first; seq < range.seal; seq++) {
+      const bytes = this.chain.getMiniBlock(seq);
+      const rows = bytes && decodeEntryRows(bytes);
+      if (!rows || rows.kind !== "mini") throw new ReplicaStoreError(`block ${n}: log entry ${seq} is ${rows ? "not a mini-block" : "missing"}`);
+      out.push(rows);
+    }
+    return out;
   }
 
   txLocation(hash: Uint8Array) {

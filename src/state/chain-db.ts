@@ -90,11 +90,19 @@ export class ChainDb {
   // ---- Transaction index ----
 
   putTxLocation(batch: WriteBatch, txHash: Uint8Array, blockNumber: bigint, index: number): void {
-    const v = new Uint8Array(12);
+    this.putTxLocations(batch, [txHash], blockNumber, index);
+  }
+
+  /** putTxLocation for consecutive transactions of one block, from index `first` on. */
+  putTxLocations(batch: WriteBatch, txHashes: readonly Uint8Array[], blockNumber: bigint, first = 0): void {
+    // One buffer for all: small arrays of their own are slow to hand to LMDB (see ValueSlab).
+    const v = new Uint8Array(12 * txHashes.length);
     const view = new DataView(v.buffer);
-    view.setBigUint64(0, blockNumber);
-    view.setUint32(8, index);
-    batch.put("txIndex", txHash, v);
+    for (let i = 0; i < txHashes.length; i++) {
+      view.setBigUint64(12 * i, blockNumber);
+      view.setUint32(12 * i + 8, first + i);
+      batch.put("txIndex", txHashes[i]!, v.subarray(12 * i, 12 * i + 12));
+    }
   }
 
   getTxLocation(txHash: Uint8Array): TxLocation | undefined {
@@ -103,6 +111,27 @@ export class ChainDb {
     if (v.length !== 12) throw new CorruptRecordError("txIndex", txHash, `${v.length}-byte location`);
     const view = new DataView(v.buffer, v.byteOffset, 12);
     return { blockNumber: view.getBigUint64(0), index: view.getUint32(8) };
+  }
+
+  // ---- Blocks kept only in the mini-block log ----
+
+  /**
+   * Records that block `number` is the log entries `first`..`seal` (its mini-blocks, then its
+   * seal): a replica keeps the block's transactions and receipts there, not in body and receipts rows.
+   */
+  putBlockEntries(batch: WriteBatch, number: bigint, first: bigint, seal: bigint): void {
+    const v = new Uint8Array(16);
+    const view = new DataView(v.buffer);
+    view.setBigUint64(0, first);
+    view.setBigUint64(8, seal);
+    batch.put("blockEntries", u64Key(number), v);
+  }
+
+  getBlockEntries(number: bigint): { first: bigint; seal: bigint } | undefined {
+    const v = this.read("blockEntries", u64Key(number));
+    if (v === undefined) return undefined;
+    if (v.length !== 16) throw new CorruptRecordError("blockEntries", u64Key(number), `${v.length}-byte entry range`);
+    return { first: readU64(v, 0), seal: readU64(v, 8) };
   }
 
   // ---- Mini-block log ----

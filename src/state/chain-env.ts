@@ -15,6 +15,7 @@ export const DATABASE_NAMES = [
   "receipts", // block number → RLP list of encoded receipts
   "txIndex", // tx hash → block number ‖ index in block
   "miniBlocks", // sequence number → opaque bytes from the sequencer
+  "blockEntries", // block number → first and last log seq of the block, when its transactions and receipts are kept only in the log (a replica)
   "poolJournal", // tx hash → sender ‖ raw tx: accepted but not yet in a mini-block
   "meta", // ASCII name → value (see meta-keys.ts)
 ] as const;

@@ -1,5 +1,6 @@
 import type { AccountChange, HostAccount, HostState } from "../exec/abi";
 import { bytesEqual } from "../crypto/hex";
+import { keccak256 } from "../crypto/keccak";
 import { encode } from "../rlp/encode";
 import { accountRlp, EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, SecureTrie } from "../trie/index";
 import { decodeAccountRecord, encodeAccountRecord, type AccountRecord } from "./account-record";
@@ -9,15 +10,18 @@ import { CorruptRecordError, IncompleteCommitError, StateCommitFailedError, Stor
 import { LmdbNodeStore } from "./lmdb-node-store";
 import { COMMIT_COUNTER_KEY, META_COMMIT_IN_PROGRESS, META_STATE_ROOT } from "./meta-keys";
 import { LayerStack, type SlotWrite, type StateLayer } from "./state-layer";
+import { ValueSlab } from "./value-slab";
 import { WriteBatch } from "./write-batch";
 
 export interface StateDbOptions {
   /** Hash of an earlier block for BLOCKHASH; the StateDb itself keeps no chain data. */
   blockHash?: (number: bigint) => Uint8Array | undefined;
   /**
-   * The account trie keeps every node it has decoded, which grows with each
-   * account ever touched; after this many account updates it is reopened from
-   * its root at the next commit, bounding memory. Default 200,000.
+   * The account trie and the storage tries kept open between root
+   * computations keep every node they have decoded, which grows with each
+   * account and slot ever touched; after this many account and slot updates
+   * they are reopened from their roots at the next commit, bounding memory.
+   * Default 200,000.
    */
   trieCacheLimit?: number;
   /** Contracts' code kept decoded after a disk read (code is immutable per hash). Default 512. */
@@ -32,6 +36,10 @@ interface DirtyAccount {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Storage tries kept open between root computations (the most recently used). */
+const OPEN_STORAGE_TRIES = 4096;
+/** Trie keys (keccak of addresses and slots) kept: the same accounts and slots change block after block. */
+const KEY_HASHES = 1 << 16;
 
 /**
  * World state on LMDB behind an in-memory write-back overlay.
@@ -47,6 +55,10 @@ export class StateDb implements HostState {
   private readonly layers = new LayerStack();
   private readonly nodes: LmdbNodeStore;
   private accountTrie: SecureTrie;
+  /** Storage tries by `bytesKey(address)`, least recently used first: repeated roots touch only changed paths. */
+  private readonly storageTries = new Map<string, SecureTrie>();
+  /** keccak256 of addresses and slots by `bytesKey` (20 and 32 chars: they cannot collide). */
+  private readonly keyHashes = new Map<string, Uint8Array>();
   private readonly dirty = new Map<string, DirtyAccount>();
   /** Root as of the last computeStateRoot(). */
   private root: Uint8Array;
@@ -213,19 +225,22 @@ export class StateDb implements HostState {
     const open = this.layers.open;
     for (const [k, dirty] of this.dirty) {
       const rec = open.accounts.get(k)!.record;
+      const path = this.hashedKey(k, dirty.address);
       if (rec === null) {
-        this.accountTrie.del(dirty.address);
+        this.accountTrie.trie.del(path);
+        this.storageTries.delete(k);
         continue;
       }
       if (dirty.slots.size !== 0) {
-        const storage = new SecureTrie({ store: this.nodes, root: rec.storageRoot });
-        for (const [slot, value] of dirty.slots.values()) {
-          if (value.length === 0) storage.del(slot);
-          else storage.put(slot, encode(value));
+        const storage = this.storageTrie(k, rec.storageRoot);
+        for (const [sk, [slot, value]] of dirty.slots) {
+          if (value.length === 0) storage.trie.del(this.hashedKey(sk, slot));
+          else storage.trie.put(this.hashedKey(sk, slot), encode(value));
         }
         rec.storageRoot = storage.commit();
+        this.trieUpdates += dirty.slots.size;
       }
-      this.accountTrie.put(dirty.address, accountRlp(rec));
+      this.accountTrie.trie.put(path, accountRlp(rec));
     }
     this.trieUpdates += this.dirty.size;
     this.dirty.clear();
@@ -258,8 +273,9 @@ export class StateDb implements HostState {
     this.frozenRoot = root;
     this.env.pending.add(batch);
     if (this.trieUpdates > this.trieCacheLimit) {
-      // Every node is in a frozen layer or on disk, so a fresh trie loses nothing but memory.
+      // Every node is in a frozen layer or on disk, so fresh tries lose nothing but memory.
       this.accountTrie = new SecureTrie({ store: this.nodes, root });
+      this.storageTries.clear();
       this.trieUpdates = 0;
     }
 
@@ -305,6 +321,7 @@ export class StateDb implements HostState {
     this.dirty.clear();
     this.root = this.frozenRoot;
     this.accountTrie = new SecureTrie({ store: this.nodes, root: this.frozenRoot });
+    this.storageTries.clear();
   }
 
   /** Settles once every commit issued so far has settled (whatever the outcome). */
@@ -325,6 +342,27 @@ export class StateDb implements HostState {
   }
 
   // ---- Internals ----
+
+  /** keccak256(`key`), the secure tries' path for it, remembered by `bytesKey(key)`. */
+  private hashedKey(k: string, key: Uint8Array): Uint8Array {
+    let h = this.keyHashes.get(k);
+    if (h === undefined) {
+      if (this.keyHashes.size >= KEY_HASHES) this.keyHashes.clear();
+      this.keyHashes.set(k, (h = keccak256(key)));
+    }
+    return h;
+  }
+
+  /** The account's storage trie at `root`: the one kept open when it is still there, else opened from the store. */
+  private storageTrie(addressKey: string, root: Uint8Array): SecureTrie {
+    const open = this.storageTries.get(addressKey);
+    this.storageTries.delete(addressKey);
+    // A kept trie whose root differs (the account was deleted and re-created) is stale.
+    const trie = open !== undefined && bytesEqual(open.root(), root) ? open : new SecureTrie({ store: this.nodes, root });
+    this.storageTries.set(addressKey, trie);
+    if (this.storageTries.size > OPEN_STORAGE_TRIES) this.storageTries.delete(this.storageTries.keys().next().value!);
+    return trie;
+  }
 
   private record(addressKey: string, address: Uint8Array): AccountRecord | undefined {
     const delta = this.layers.findAccount(addressKey);
@@ -370,23 +408,24 @@ export class StateDb implements HostState {
   private queueLayer(layer: StateLayer, batch: WriteBatch, doomed: Uint8Array[], number: number): Promise<boolean> {
     const { accounts, storage, code, trieNodes, meta } = this.env.dbs;
     const counter = this.env.commitCounter;
+    const slab = new ValueSlab();
     return counter.ifVersion(COMMIT_COUNTER_KEY, number - 1, () => {
       void meta.put(META_COMMIT_IN_PROGRESS, u64Key(BigInt(number)));
       for (const key of doomed) void storage.remove(key);
       for (const delta of layer.accounts.values()) {
         const address = delta.address;
         if (delta.record === null) void accounts.remove(address);
-        else void accounts.put(address, encodeAccountRecord(delta.record));
+        else void accounts.put(address, slab.place(encodeAccountRecord(delta.record)));
         for (const [slot, value] of delta.slots.values()) {
           const key = storageRowKey(address, slot);
           if (value.length === 0) void storage.remove(key);
-          else void storage.put(key, value);
+          else void storage.put(key, slab.place(value));
         }
       }
       for (const [hash, bytes] of layer.code.values()) void code.put(hash, bytes);
-      for (const [hash, enc] of layer.nodes.values()) void trieNodes.put(hash, enc);
+      for (const [hash, enc] of layer.nodes.values()) void trieNodes.put(hash, slab.place(enc));
       void meta.put(META_STATE_ROOT, layer.stateRoot!);
-      batch.queue(this.env.dbs);
+      batch.queue(this.env.dbs, slab);
       void counter.put(COMMIT_COUNTER_KEY, u64Key(BigInt(number)), number);
       void meta.remove(META_COMMIT_IN_PROGRESS);
     });

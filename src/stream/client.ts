@@ -31,8 +31,11 @@ export interface StreamClientOptions {
   position(): StreamPosition;
   /** Called once per connection before any frame is handed over; may throw StreamFatalError. */
   onHello(hello: Hello): Promise<void> | void;
-  /** Applies verified, consecutive frames; throwing stops the client (onFatal). */
-  onFrames(frames: Frame[]): Promise<void> | void;
+  /**
+   * Applies verified, consecutive frames; throwing stops the client (onFatal). `more` is true when
+   * later frames are known to exist (already received, or below the upstream's announced head).
+   */
+  onFrames(frames: Frame[], more: boolean): Promise<void> | void;
   onFatal(err: Error): void;
   log: Logger;
   /** History window in bytes. */
@@ -274,9 +277,10 @@ export class StreamClient {
     if (!this.helloDone && !this.waitingToReconnect) return;
     this.processing = true;
     const batch = this.queue.splice(0, this.o.maxBatch ?? 4096);
+    const more = this.queue.length > 0 || this.stats.upstreamHead > batch[batch.length - 1]!.seq;
     const gen = this.gen;
     Promise.resolve()
-      .then(() => this.o.onFrames(batch))
+      .then(() => this.o.onFrames(batch, more))
       .then(
         () => {
           this.processing = false;

@@ -4,11 +4,8 @@
 // bytes are exactly what the store keeps per receipt (codec.encodeReceipt of the same row), so a
 // seal stores them without re-encoding. decodeLogEntry builds everything eagerly; this keeps a
 // replica's cost close to the state work itself.
-import { Packr } from "msgpackr";
 import type { AccountChange } from "../exec/abi";
-import { STREAM_PACKR_OPTIONS } from "./format";
 
-const packr = new Packr(STREAM_PACKR_OPTIONS);
 const MINI = 0, SEAL = 1;
 
 export interface MiniRows {
@@ -81,21 +78,39 @@ class Reader {
     this.pos += n;
     return n === 1 ? this.b[p]! : n === 2 ? this.view.getUint16(p) : this.view.getUint32(p);
   }
+  // array() and bin() run for every item of an entry: written out, without helper calls.
   array(): number {
-    const t = this.byte();
-    if (t >= 0x90 && t <= 0x9f) return t & 0x0f;
-    if (t === 0xdc) return this.u(2);
-    if (t === 0xdd) return this.u(4);
+    const b = this.b;
+    const p = this.pos;
+    const t = b[p];
+    if (t !== undefined && t >= 0x90 && t <= 0x9f) {
+      this.pos = p + 1;
+      return t & 0x0f;
+    }
+    if (t === 0xdc || t === 0xdd) {
+      const end = p + (t === 0xdc ? 3 : 5);
+      if (end > b.length) throw new EntryError("entry is truncated");
+      this.pos = end;
+      return t === 0xdc ? this.view.getUint16(p + 1) : this.view.getUint32(p + 1);
+    }
+    if (t === undefined) throw new EntryError("entry is truncated");
     throw new EntryError(`expected an array, found type 0x${t.toString(16)}`);
   }
   bin(): Uint8Array {
-    const t = this.byte();
-    const n = t === 0xc4 ? this.u(1) : t === 0xc5 ? this.u(2) : t === 0xc6 ? this.u(4) : -1;
-    if (n < 0) throw new EntryError(`expected bytes, found type 0x${t.toString(16)}`);
-    this.need(n);
-    const out = this.b.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
+    const b = this.b;
+    const p = this.pos;
+    const t = b[p];
+    let start: number;
+    let n: number;
+    if (t === 0xc4 && p + 2 <= b.length) (start = p + 2), (n = b[p + 1]!);
+    else if (t === 0xc5 && p + 3 <= b.length) (start = p + 3), (n = this.view.getUint16(p + 1));
+    else if (t === 0xc6 && p + 5 <= b.length) (start = p + 5), (n = this.view.getUint32(p + 1));
+    else if (t === undefined || t === 0xc4 || t === 0xc5 || t === 0xc6) throw new EntryError("entry is truncated");
+    else throw new EntryError(`expected bytes, found type 0x${t.toString(16)}`);
+    const end = start + n;
+    if (end > b.length) throw new EntryError("entry is truncated");
+    this.pos = end;
+    return b.subarray(start, end);
   }
   number(): number {
     const t = this.byte();
@@ -115,43 +130,43 @@ class Reader {
     }
     throw new EntryError(`expected a number, found type 0x${t.toString(16)}`);
   }
-  /** Skips one value of any type. */
-  skip(): void {
-    const t = this.byte();
-    if (t <= 0x7f || t >= 0xe0 || t === 0xc0 || t === 0xc2 || t === 0xc3) return;
-    if (t >= 0xa0 && t <= 0xbf) return this.advance(t & 0x1f);
-    if (t >= 0x90 && t <= 0x9f) return this.skipN(t & 0x0f);
-    if (t >= 0x80 && t <= 0x8f) return this.skipN(2 * (t & 0x0f));
-    switch (t) {
-      case 0xc4: case 0xd9: return this.advance(this.u(1));
-      case 0xc5: case 0xda: return this.advance(this.u(2));
-      case 0xc6: case 0xdb: return this.advance(this.u(4));
-      case 0xcc: case 0xd0: return this.advance(1);
-      case 0xcd: case 0xd1: return this.advance(2);
-      case 0xce: case 0xd2: case 0xca: return this.advance(4);
-      case 0xcf: case 0xd3: case 0xcb: return this.advance(8);
-      case 0xdc: return this.skipN(this.u(2));
-      case 0xdd: return this.skipN(this.u(4));
-      case 0xde: return this.skipN(2 * this.u(2));
-      case 0xdf: return this.skipN(2 * this.u(4));
-      case 0xd4: return this.advance(2);
-      case 0xd5: return this.advance(3);
-      case 0xd6: return this.advance(5);
-      case 0xd7: return this.advance(9);
-      case 0xd8: return this.advance(17);
-      case 0xc7: return this.advance(this.u(1) + 1);
-      case 0xc8: return this.advance(this.u(2) + 1);
-      case 0xc9: return this.advance(this.u(4) + 1);
+  /** Skips `count` values of any type; one loop, nested arrays and maps adding their items to the count. */
+  skip(count = 1): void {
+    const b = this.b;
+    const len = b.length;
+    let pos = this.pos;
+    for (let n = count; n > 0; n--) {
+      if (pos >= len) throw new EntryError("entry is truncated");
+      const t = b[pos++]!;
+      if (t <= 0x7f || t >= 0xe0) continue;
+      if (t >= 0x90 && t <= 0x9f) n += t & 0x0f;
+      else if (t >= 0xa0 && t <= 0xbf) pos += t & 0x1f;
+      else if (t >= 0x80 && t <= 0x8f) n += 2 * (t & 0x0f);
+      else if (t === 0xc4 || t === 0xd9) pos += 1 + (pos < len ? b[pos]! : 0);
+      else if (t === 0xc5 || t === 0xda) pos += 2 + (pos + 2 <= len ? this.view.getUint16(pos) : 0);
+      else if (t === 0xc6 || t === 0xdb) pos += 4 + (pos + 4 <= len ? this.view.getUint32(pos) : 0);
+      else if (t === 0xdc) (n += pos + 2 <= len ? this.view.getUint16(pos) : 0), (pos += 2);
+      else if (t === 0xdd) (n += pos + 4 <= len ? this.view.getUint32(pos) : 0), (pos += 4);
+      else if (t === 0xde) (n += pos + 2 <= len ? 2 * this.view.getUint16(pos) : 0), (pos += 2);
+      else if (t === 0xdf) (n += pos + 4 <= len ? 2 * this.view.getUint32(pos) : 0), (pos += 4);
+      else if (t === 0xcc || t === 0xd0) pos += 1;
+      else if (t === 0xcd || t === 0xd1) pos += 2;
+      else if (t === 0xce || t === 0xd2 || t === 0xca) pos += 4;
+      else if (t === 0xcf || t === 0xd3 || t === 0xcb) pos += 8;
+      else if (t >= 0xd4 && t <= 0xd8) pos += 1 + (1 << (t - 0xd4)); // fixext: type byte and 1-16 data bytes
+      else if (t === 0xc7) pos += 2 + (pos < len ? b[pos]! : 0);
+      else if (t === 0xc8) pos += 3 + (pos + 2 <= len ? this.view.getUint16(pos) : 0);
+      else if (t === 0xc9) pos += 5 + (pos + 4 <= len ? this.view.getUint32(pos) : 0);
+      else if (t !== 0xc0 && t !== 0xc2 && t !== 0xc3) throw new EntryError(`unknown msgpack type 0x${t.toString(16)}`);
     }
-    throw new EntryError(`unknown msgpack type 0x${t.toString(16)}`);
+    if (pos > len) throw new EntryError("entry is truncated");
+    this.pos = pos;
   }
-  private advance(n: number): void {
-    this.need(n);
-    this.pos += n;
-  }
-  private skipN(n: number): void {
-    for (let i = 0; i < n; i++) this.skip();
-  }
+}
+
+/** True when `bytes` starts like a seal entry ([1, ...] with 3 fields); decodeEntryRows checks the rest. */
+export function looksLikeSeal(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x93 && bytes[1] === SEAL;
 }
 
 /** Decodes an entry: the state diff into objects, everything else as views into `bytes`. */
@@ -185,35 +200,35 @@ export function decodeEntryRows(bytes: Uint8Array): MiniRows | SealRow {
   for (let i = 0; i < nrc; i++) {
     const start = r.pos;
     if (r.array() !== 13) throw new EntryError(`receipt ${i} does not have 13 fields`);
-    r.skip(); // type
-    r.skip(); // status
-    const cumulative = r.bin();
-    for (let k = 3; k < 9; k++) r.skip();
+    r.skip(2); // type, status
+    if (i === nrc - 1) lastCumulativeGas = bytesToBigIntFast(r.bin());
+    else r.skip(); // cumulative gas used
+    r.skip(6); // gas used, logs, contract address, effective gas price, from, to
     const hash = r.bin();
     if (hash.length !== 32) throw new EntryError(`receipt ${i}: ${hash.length}-byte transaction hash`);
-    r.skip(); // index
-    r.skip(); // block number
-    r.skip(); // first log index
+    r.skip(3); // index, block number, first log index
     receipts[i] = bytes.subarray(start, r.pos);
     txHashes[i] = hash;
-    if (i === nrc - 1) lastCumulativeGas = bytesToBigIntFast(cumulative);
   }
-  const rows = packr.unpack(bytes.subarray(r.pos));
-  if (!Array.isArray(rows)) throw new EntryError("state diff is not an array");
-  const changes: AccountChange[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const c = rows[i];
-    if (!Array.isArray(c) || c.length !== 7 || !(c[0] instanceof Uint8Array) || c[0].length !== 20 || !Array.isArray(c[6]))
-      throw new EntryError(`malformed state change ${i}`);
-    changes[i] = {
-      address: c[0],
-      deleted: c[1] === 1,
-      nonce: bytesToBigIntFast(c[2]),
-      balance: bytesToBigIntFast(c[3]),
-      codeHash: c[4],
-      code: c[5].length ? c[5] : null,
-      storage: c[6],
-    };
+  const nch = r.array();
+  const changes: AccountChange[] = new Array(nch);
+  for (let i = 0; i < nch; i++) {
+    if (r.array() !== 7) throw new EntryError(`malformed state change ${i}`);
+    const address = r.bin();
+    if (address.length !== 20) throw new EntryError(`malformed state change ${i}: ${address.length}-byte address`);
+    const deleted = r.number() === 1;
+    const nonce = bytesToBigIntFast(r.bin());
+    const balance = bytesToBigIntFast(r.bin());
+    const codeHash = r.bin();
+    const code = r.bin();
+    const nslots = r.array();
+    const storage: [Uint8Array, Uint8Array][] = new Array(nslots);
+    for (let k = 0; k < nslots; k++) {
+      if (r.array() !== 2) throw new EntryError(`malformed state change ${i}: storage entry ${k} is not [slot, value]`);
+      storage[k] = [r.bin(), r.bin()];
+    }
+    changes[i] = { address, deleted, nonce, balance, codeHash, code: code.length ? code : null, storage };
   }
+  if (r.pos !== bytes.length) throw new EntryError(`${bytes.length - r.pos} bytes after the state diff`);
   return { kind: "mini", seq, blockNumber, index, timestamp, blockTimestamp, txs, receipts, txHashes, lastCumulativeGas, changes };
 }

@@ -53,19 +53,17 @@ export class FrameError extends Error {
   override name = "FrameError";
 }
 
-const u64 = (seq: bigint) => {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, seq);
-  return b;
-};
+// Reused across calls (hashing is synchronous): a fresh buffer per frame costs more than the copy.
+let hashInput = new Uint8Array(1 << 16);
 
 /** keccak256(prevHash ‖ u64be(seq) ‖ entry). */
 export function frameHash(prevHash: Uint8Array, seq: bigint, entry: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(40 + entry.length);
-  buf.set(prevHash, 0);
-  buf.set(u64(seq), 32);
-  buf.set(entry, 40);
-  return keccak256(buf);
+  const n = 40 + entry.length;
+  if (hashInput.length < n) hashInput = new Uint8Array(Math.max(n, 2 * hashInput.length));
+  hashInput.set(prevHash, 0);
+  new DataView(hashInput.buffer).setBigUint64(32, seq);
+  hashInput.set(entry, 40);
+  return keccak256(hashInput.subarray(0, n));
 }
 
 export function encodeFrame(f: Omit<Frame, "version">): Uint8Array {
