@@ -22,7 +22,7 @@ export const REPLICA_OPTIONS = {
 export const FULLNODE_OPTIONS = {
   ...REPLICA_OPTIONS,
   datadir: { type: "string", default: "./fullnode-data", help: "directory for this node's LMDB chain data" },
-  workers: { type: "int", default: 1, help: "execution workers; re-execution is serial, so only 1 is accepted" },
+  workers: { type: "int", default: 1, help: "execution workers for re-execution: 1 is serial; N > 1 runs Block-STM on N threads (same results by contract)" },
 } satisfies Record<string, OptionSpec>;
 
 export interface FollowerOptions {

@@ -2,12 +2,14 @@
 // server and (optionally) the stream served onward. The first fatal error stops following and
 // resolves `fatal`; the CLI then shuts down and exits with the error's code.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { type Genesis, type GethGenesis, GenesisError, loadGenesis } from "../chain/genesis";
 import { ConfigError } from "../config/flags";
 import { bytesToHex, setKeccakImpl } from "../crypto/index";
 import { EvmCore } from "../exec/core";
 import { ExecutingVerifier } from "../fullnode/verifier";
 import { createLogger, isLogLevel, type Logger } from "../log/logger";
+import { ParallelExecutor, SerialExecutor } from "../parallel/index";
 import { startRpcServer } from "../rpc/index";
 import { StreamClient, StreamFatalError } from "../stream/client";
 import { startStreamServer, type StreamServer } from "../stream/server";
@@ -59,8 +61,8 @@ function validate(opts: FollowerOptions, kind: FollowerKind): void {
   if (!opts.token) throw new ConfigError("--token is required: the upstream's --stream-token");
   if (opts["sequencer-rpc"] !== undefined && !/^https?:\/\//.test(opts["sequencer-rpc"]))
     throw new ConfigError(`--sequencer-rpc: expected an http:// or https:// URL, got "${opts["sequencer-rpc"]}"`);
-  if (kind === "fullnode" && (opts.workers ?? 1) !== 1)
-    throw new ConfigError(`--workers ${opts.workers}: the full node re-executes serially (that is the point: it checks parallel execution against serial); use --workers 1`);
+  if (kind === "fullnode" && (!Number.isInteger(opts.workers ?? 1) || (opts.workers ?? 1) < 1))
+    throw new ConfigError(`--workers ${opts.workers}: expected a whole number of at least 1 (1: serial re-execution)`);
 }
 
 export async function startFollower(kind: FollowerKind, opts: FollowerOptions, log?: Logger): Promise<RunningFollower> {
@@ -85,9 +87,21 @@ export async function startFollower(kind: FollowerKind, opts: FollowerOptions, l
   const uninitialised = opened instanceof ReplicaStore ? null : opened.uninitialised;
   if (!store && pinned) store = await ReplicaStore.init(uninitialised!, loadGenesis(pinned), log);
 
+  // A full node with --workers N > 1 re-executes with Block-STM: results are serial's by contract,
+  // and checking that against a sequencer is what a full node is for.
+  const workers = kind === "fullnode" ? (opts.workers ?? 1) : 1;
+  const executor =
+    workers > 1
+      ? await ParallelExecutor.create({
+          workers,
+          core,
+          lmdb: { path: join(opts.datadir, "chain"), isCommitted: () => store !== null && store.db.commitsInFlight === 0 && !store.db.hasUncomputedChanges },
+        })
+      : new SerialExecutor(core);
+  if (kind === "fullnode") log.info("re-execution", { mode: workers > 1 ? "parallel (Block-STM)" : "serial", workers });
   let follower: Follower | null = null;
   const makeFollower = (s: ReplicaStore) => {
-    const verifier = kind === "fullnode" ? new ExecutingVerifier(core, s.db, s.genesis.common, recovery) : null;
+    const verifier = kind === "fullnode" ? new ExecutingVerifier(core, s.db, s.genesis.common, recovery, executor) : null;
     follower = new Follower(s, core, log!.child({ component: kind }), verifier);
     return follower;
   };
@@ -168,6 +182,7 @@ export async function startFollower(kind: FollowerKind, opts: FollowerOptions, l
   const first = await Promise.race([isReady.then(() => null), fatal]);
   if (first) {
     await client.stop();
+    await executor.close();
     if (store) await (store as ReplicaStore).close();
     else await uninitialised?.close();
     throw first;
@@ -175,7 +190,7 @@ export async function startFollower(kind: FollowerKind, opts: FollowerOptions, l
   const f = follower as unknown as Follower;
   const s = store as unknown as ReplicaStore;
 
-  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanups: (() => Promise<void> | void)[] = [() => executor.close()];
   const stop = async () => {
     await client.stop();
     for (const c of cleanups.reverse()) await c();

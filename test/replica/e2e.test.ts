@@ -5,7 +5,8 @@
 // with SIGKILL and restarted, the sequencer is restarted, and the sequencer's test hook drops
 // one frame and corrupts another. Afterwards every node reports the sequencer's head, state root
 // and the same answers to a sample of reads. E2E_SEQ_WORKERS=N runs the sequencer with N
-// Block-STM workers, so the serial full node checks the parallel executor.
+// Block-STM workers, so the serial full node checks the parallel executor; E2E_FULL_WORKERS=N
+// does the same for the full node's re-execution.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -45,7 +46,7 @@ beforeAll(async () => {
   erc20();
   seq = await spawnNode("sequencer", "sequencer", seqArgs(true));
   [full, a] = await Promise.all([
-    spawnNode("fullnode", "fullnode", followerArgs("fullnode", streamUrl)),
+    spawnNode("fullnode", "fullnode", followerArgs("fullnode", streamUrl, process.env.E2E_FULL_WORKERS ? ["--workers", process.env.E2E_FULL_WORKERS] : [])),
     spawnNode("replica-a", "replica", followerArgs("replica-a", streamUrl, ["--stream-port", "0"])),
   ]);
   b = await spawnNode("replica-b", "replica", followerArgs("replica-b", a.streamUrl!));

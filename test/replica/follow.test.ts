@@ -2,6 +2,7 @@
 // reverts), its mini-block log is framed exactly as the stream frames it, and a replica (diffs)
 // and a full node (re-execution) apply it from an empty datadir to the sequencer's state root.
 // Tampered frames, with their hash chain intact (a lying or buggy sequencer), stop them loudly.
+import { ParallelExecutor, type BatchExecutor } from "../../src/parallel/index";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -88,13 +89,13 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function follower(kind: "replica" | "fullnode") {
+async function follower(kind: "replica" | "fullnode", executor?: BatchExecutor) {
   const dir = mkdtempSync(join(tmpdir(), `bunseq-${kind}-`));
   dirs.push(dir);
   const opened = ReplicaStore.open(dir);
   if (opened instanceof ReplicaStore) throw new Error("fresh datadir expected");
   const store = await ReplicaStore.init(opened.uninitialised, dev.running.genesis, quiet);
-  const verifier = kind === "fullnode" ? new ExecutingVerifier(core, store.db, store.genesis.common, createSenderRecovery()) : null;
+  const verifier = kind === "fullnode" ? new ExecutingVerifier(core, store.db, store.genesis.common, createSenderRecovery(), executor) : null;
   return new Follower(store, core, quiet, verifier);
 }
 
@@ -228,6 +229,28 @@ describe("followers over a recorded chain", () => {
     expect(bytesToHex(f.store.head().header.stateRoot)).toBe(finalRoot);
     expect(bytesToHex(f.store.db.stateRoot)).toBe(finalRoot);
   });
+
+  test("a full node re-executing with 2 Block-STM threads ends at the same root", async () => {
+    const parallel = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false });
+    const modes = new Set<string>();
+    const watched: BatchExecutor = {
+      execute: (env, txs, state) => parallel.execute(env, txs, state),
+      executeSync(env, txs, state) {
+        const r = parallel.executeSync(env, txs, state);
+        modes.add(parallel.lastStats!.mode);
+        return r;
+      },
+      close: () => parallel.close(),
+    };
+    try {
+      const f = await follower("fullnode", watched);
+      await applyAll(f, frames, 3);
+      expect(bytesToHex(f.store.head().header.stateRoot)).toBe(finalRoot);
+      expect(modes.has("parallel")).toBe(true);
+    } finally {
+      await parallel.close();
+    }
+  }, 30_000);
 
   test("a replica refuses a block whose diffs do not give the header's state root", async () => {
     const { frames: bad, seq } = tampered((e) => (e.changes.at(-1)!.balance += 1n));
