@@ -34,6 +34,8 @@ const opt = (name: string): string | undefined => {
 };
 const N = Number(opt("--txs") ?? 1000);
 const RUNS = Number(opt("--runs") ?? 5);
+/** Untimed runs first: a fresh worker's code needs a few batches to be fully compiled. */
+const WARMUP = 10;
 const only = opt("--workload");
 const graphDir = opt("--graphs") ?? mkdtempSync(join(tmpdir(), "bunseq-parallel-graphs-"));
 const cores = navigator.hardwareConcurrency;
@@ -95,8 +97,10 @@ async function paired(fn: () => Promise<unknown>, baseline: (() => Promise<unkno
   };
   const samples: number[] = [];
   const base: number[] = [];
-  await run(fn, null); // warm-up
-  if (baseline) await run(baseline, null);
+  for (let w = 0; w < WARMUP; w++) {
+    await run(fn, null);
+    if (baseline) await run(baseline, null);
+  }
   for (let r = 0; r < RUNS; r++) {
     if (baseline) await run(baseline, base);
     await run(fn, samples);
