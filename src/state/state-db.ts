@@ -70,6 +70,13 @@ export class StateDb implements HostState {
   private readonly codeCache = new Map<string, Uint8Array>();
   private readonly codeCacheSize: number;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /**
+   * Records and slots read from LMDB since a committed layer last reached it: execution reads
+   * an account or slot and apply() reads it again for the change it makes, and each LMDB read
+   * and decode costs about a microsecond. Only a released layer changes LMDB under a key no
+   * layer holds, so releasing one clears this.
+   */
+  private readonly diskReads = new DiskReadCache();
   /** Commits handed to LMDB since the datadir was created (the commit counter's target). */
   private commitsQueued: number;
   private failure: StateCommitFailedError | null = null;
@@ -299,6 +306,7 @@ export class StateDb implements HostState {
         // The layer is about to stop serving reads, so LMDB's read snapshot must include it.
         this.env.root.resetReadTxn();
         this.layers.release(layer);
+        this.diskReads.clear();
         this.env.pending.delete(batch);
         this.durable = root;
         return root;
@@ -367,10 +375,12 @@ export class StateDb implements HostState {
   private record(addressKey: string, address: Uint8Array): AccountRecord | undefined {
     const delta = this.layers.findAccount(addressKey);
     if (delta !== undefined) return delta.record ?? undefined;
+    const cached = this.diskReads.accounts.get(addressKey);
+    if (cached !== undefined) return cached ?? undefined;
     const raw = this.env.dbs.accounts.getBinary(address);
-    if (raw === undefined) return undefined;
-    const rec = decodeAccountRecord(raw);
+    const rec = raw === undefined ? undefined : decodeAccountRecord(raw);
     if (typeof rec === "string") throw new CorruptRecordError("accounts", address, rec);
+    this.diskReads.remember(this.diskReads.accounts, addressKey, rec ?? null);
     return rec;
   }
 
@@ -378,7 +388,13 @@ export class StateDb implements HostState {
   private slotValue(addressKey: string, slotKey: string, address: Uint8Array, slot: Uint8Array): Uint8Array {
     const layered = this.layers.findSlot(addressKey, slotKey);
     if (layered !== undefined) return layered;
-    return this.env.dbs.storage.getBinary(storageRowKey(address, slot)) ?? EMPTY;
+    const key = addressKey + slotKey;
+    let value = this.diskReads.slots.get(key);
+    if (value === undefined) {
+      value = this.env.dbs.storage.getBinary(storageRowKey(address, slot)) ?? EMPTY;
+      this.diskReads.remember(this.diskReads.slots, key, value);
+    }
+    return value;
   }
 
   /**
@@ -440,5 +456,22 @@ export class StateDb implements HostState {
   private assertUsable(): void {
     if (this.closed) throw new StoreClosedError();
     if (this.failure !== null) throw this.failure;
+  }
+}
+
+/** See StateDb.diskReads. Cleared whole past LIMIT entries, so memory stays bounded. */
+class DiskReadCache {
+  static readonly LIMIT = 100_000;
+  readonly accounts = new Map<string, AccountRecord | null>();
+  readonly slots = new Map<string, Uint8Array>();
+
+  remember<V>(map: Map<string, V>, key: string, value: V): void {
+    if (map.size >= DiskReadCache.LIMIT) map.clear();
+    map.set(key, value);
+  }
+
+  clear(): void {
+    this.accounts.clear();
+    this.slots.clear();
   }
 }
