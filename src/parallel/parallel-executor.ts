@@ -59,8 +59,8 @@
 //
 // What it costs: per transaction, the multi-version reads and the recording of writes add a
 // couple of microseconds to the core's work, and the commit (decode, credit, apply, one
-// validation: 6-8 us, about half of a plain transfer's serial cost) is the main thread's serial
-// share. That share is what caps two threads well below 2x on cheap transactions; heavier ones
+// validation: several microseconds, most of a plain transfer's serial cost) is the main
+// thread's serial share. That share is what caps two threads well below 2x on cheap transactions; heavier ones
 // (ERC-20, swaps) gain more. `npx bun run bench parallel` shows where that leaves a machine,
 // including how much two serial executors at once really get from it.
 import { type AccountChange, decodeOutput, encodeInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
