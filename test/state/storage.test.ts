@@ -134,6 +134,33 @@ describe("state: storage, hasStorage and deletion", () => {
     expect(store.state.account(A)!.code).toEqual(code);
     expect(store.state.account(B)).toBeUndefined();
   });
+
+  // StateDb remembers what it read from LMDB until a committed layer reaches LMDB: reads after
+  // a commit must see the committed values, reads after discard() the disk's, deletions included.
+  test("a committed change replaces what was read from disk before it", async () => {
+    store.state.apply([change(A, { balance: 5n }, [[slot(0), word(7n)]])]);
+    await store.state.commit();
+    expect(store.state.account(A)?.balance).toBe(5n); // read from disk, remembered
+    expect(read(store, A, slot(0))).toBe(7n);
+    store.state.apply([change(A, { balance: 9n }, [[slot(0), word(8n)]])]);
+    await store.state.commit();
+    expect(store.state.account(A)?.balance).toBe(9n);
+    expect(read(store, A, slot(0))).toBe(8n);
+  });
+
+  test("after reads from disk, discard() goes back to the disk's values; a deleted account's slots read zero once committed", async () => {
+    store.state.apply([change(B, { nonce: 1n }, [[slot(1), word(3n)]])]);
+    await store.state.commit();
+    expect(read(store, B, slot(1))).toBe(3n);
+    store.state.apply([change(B, { nonce: 2n }, [[slot(1), word(4n)]])]);
+    store.state.discard();
+    expect(store.state.account(B)?.nonce).toBe(1n);
+    expect(read(store, B, slot(1))).toBe(3n);
+    store.state.apply([change(B, { deleted: true })]);
+    await store.state.commit();
+    expect(store.state.account(B)).toBeUndefined();
+    expect(read(store, B, slot(1))).toBe(0n);
+  });
 });
 
 describe("state: account record encoding", () => {
