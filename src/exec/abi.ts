@@ -138,7 +138,8 @@ export interface ExecResult {
   readSlots: [Uint8Array, Uint8Array][];
 }
 
-function writeWord(view: DataView, bytes: Uint8Array, at: number, v: bigint): number {
+/** Writes `v` as a 32-byte big-endian word at `at` (of both `view` and `bytes`, which share a start). */
+export function writeWord(view: DataView, bytes: Uint8Array, at: number, v: bigint): number {
   if (v <= 0xffffffffffffffffn && v >= 0n) {
     // Fees, values and balances almost always fit one word: skip three bigint shifts.
     bytes.fill(0, at, at + 24);

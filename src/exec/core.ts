@@ -94,15 +94,8 @@ export class EvmCore {
   /** As execute, but returns the raw output buffer (a view valid until the next call). */
   executeRaw(block: BlockEnv, tx: TxInput, host: HostState): Uint8Array {
     const size = inputSize(tx);
-    const ptr = this.exports.inputBuffer(size);
-    encodeInput(block, tx, this.view(ptr, size));
-    this.host = host;
-    try {
-      const n = this.exports.execute(size);
-      return this.view(this.exports.outputBuffer(), n);
-    } finally {
-      this.host = null;
-    }
+    encodeInput(block, tx, this.view(this.exports.inputBuffer(size), size));
+    return this.run(size, host);
   }
 
   /**
@@ -110,14 +103,18 @@ export class EvmCore {
    * memory), with the defer-coinbase flag set as asked: no decoding and re-encoding per run.
    */
   executeInput(input: Uint8Array, deferCoinbase: boolean, host: HostState): Uint8Array {
-    const ptr = this.exports.inputBuffer(input.length);
-    const dst = this.view(ptr, input.length);
+    const dst = this.view(this.exports.inputBuffer(input.length), input.length);
     dst.set(input);
     const f = INPUT_FLAGS_OFFSET;
     dst[f] = deferCoinbase ? dst[f]! | FLAG_DEFER_COINBASE : dst[f]! & ~FLAG_DEFER_COINBASE;
+    return this.run(input.length, host);
+  }
+
+  /** Runs the `size`-byte input in the core's input buffer against `host`. */
+  private run(size: number, host: HostState): Uint8Array {
     this.host = host;
     try {
-      const n = this.exports.execute(input.length);
+      const n = this.exports.execute(size);
       return this.view(this.exports.outputBuffer(), n);
     } finally {
       this.host = null;

@@ -8,6 +8,7 @@
 //     on the main thread.
 // Whatever the source, the value lands in the record's base words, shared by all workers.
 import { open, type Database, type RootDatabase } from "lmdb";
+import { writeWord } from "../exec/abi";
 import { decodeAccountRecord } from "../state/account-record";
 import { storageRowKey } from "../state/byte-keys";
 import { EMPTY_CODE_HASH } from "../trie/index";
@@ -35,17 +36,9 @@ export interface LmdbBaseConfig {
 
 const EMPTY = new Uint8Array(0);
 
-const MASK64 = 0xffffffffffffffffn;
-
-/** `v` as 32 big-endian bytes at `at` (balances are rarely above 2^64: one word then). */
+/** `v` as 32 big-endian bytes at `at` of `u8`. */
 function writeBalance(u8: Uint8Array, at: number, v: bigint): void {
-  const view = new DataView(u8.buffer, u8.byteOffset);
-  if (v <= MASK64) {
-    u8.fill(0, at, at + 24);
-    view.setBigUint64(at + 24, v);
-    return;
-  }
-  for (let i = 24; i >= 0; i -= 8, v >>= 64n) view.setBigUint64(at + i, v & MASK64);
+  writeWord(new DataView(u8.buffer, u8.byteOffset), u8, at, v);
 }
 
 export class LmdbBaseReader implements BaseReader {

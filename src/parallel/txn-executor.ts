@@ -252,7 +252,7 @@ export class TxnExecutor {
         const slotRec = this.mv.slot(address, key);
         this.put(slotRec, Field.Slot, j, inc, 0, value, 0);
         const before = this.host.originals.get(slotRec);
-        delta += (isZero(value) ? 0 : 1) - (before === undefined || isZero(before) ? 0 : 1);
+        delta += (isZeroAt(value, 0, 32) ? 0 : 1) - (before === undefined || isZeroAt(before, 0, 32) ? 0 : 1);
       }
       if (delta !== 0) this.put(rec, Field.SlotCount, j, inc, VersionFlags.Delta, null, delta);
     }
@@ -296,11 +296,6 @@ export class TxnExecutor {
 }
 
 const ZERO_WORD = new Uint8Array(32);
-
-function isZero(b: Uint8Array): boolean {
-  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
-  return true;
-}
 
 function bytesEqAt(a: Uint8Array, at: number, b: Uint8Array, bt: number, n: number): boolean {
   for (let i = 0; i < n; i++) if (a[at + i] !== b[bt + i]) return false;
