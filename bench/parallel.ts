@@ -54,7 +54,7 @@ log(`setting up: 100 Uniswap pairs, ${N} transactions per workload, ${RUNS} time
 const contracts = deployContracts(world, 100);
 await state.commit();
 
-const lmdb = { path: join(datadir, "chain"), isCommitted: () => state.commitsInFlight === 0 && !state.hasUncomputedChanges };
+const lmdb = { path: join(datadir, "chain"), isCommitted: () => state.commitsInFlight === 0 && !state.hasUncomputedChanges, version: () => state.commitCount };
 // `workers: k` is k executing threads: the main thread and k - 1 Bun workers. Default options
 // otherwise (so a batch one sender dominates runs serially, as in the sequencer), except that
 // every batch size is allowed to run in parallel.

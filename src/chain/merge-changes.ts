@@ -3,7 +3,7 @@
 // the result gives exactly the state applying every change in order gives (the state root is
 // then checked at the seal as usual).
 import type { AccountChange } from "../exec/abi";
-import { bytesKey } from "../state/byte-keys";
+import { idKey } from "../state/byte-keys";
 
 interface Net {
   address: Uint8Array;
@@ -19,7 +19,7 @@ export function mergeChanges(lists: readonly (readonly AccountChange[])[]): Acco
   const byAddress = new Map<string, Net>();
   for (const list of lists)
     for (const c of list) {
-      const k = bytesKey(c.address);
+      const k = idKey(c.address);
       let n = byAddress.get(k);
       if (n === undefined) byAddress.set(k, (n = { address: c.address, deleted: false, last: null, code: null, storage: new Map() }));
       if (c.deleted) {
@@ -31,7 +31,7 @@ export function mergeChanges(lists: readonly (readonly AccountChange[])[]): Acco
       }
       n.last = c;
       if (c.code !== null && c.code.length !== 0) n.code = c.code;
-      for (const w of c.storage) n.storage.set(bytesKey(w[0]), w);
+      for (const w of c.storage) n.storage.set(idKey(w[0]), w);
     }
   const out: AccountChange[] = [];
   for (const n of byAddress.values()) {

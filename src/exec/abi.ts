@@ -1,5 +1,6 @@
 // TypeScript mirror of wasm/include/evm_abi.h: the only place that knows the byte layouts of
 // the execution core's input and output buffers. Keep the two files in step (EVM_ABI_VERSION).
+import { EMPTY_CODE_HASH } from "../trie/state-root";
 
 export const ABI_VERSION = 2;
 export const BLOCK_ENV_SIZE = 196;
@@ -202,6 +203,10 @@ export function encodeInput(block: BlockEnv, tx: TxInput, out: Uint8Array): numb
 
 /** Reads a 32-byte big-endian word. */
 export function readWord(view: DataView, at: number): bigint {
+  // Balances and values almost always fit one word: one bigint instead of seven.
+  if ((view.getUint32(at) | view.getUint32(at + 4) | view.getUint32(at + 8) | view.getUint32(at + 12) | view.getUint32(at + 16) | view.getUint32(at + 20)) === 0) {
+    return view.getBigUint64(at + 24);
+  }
   return (
     (view.getBigUint64(at) << 192n) |
     (view.getBigUint64(at + 8) << 128n) |
@@ -210,57 +215,65 @@ export function readWord(view: DataView, at: number): bigint {
   );
 }
 
-/** Decodes an output buffer; `buf` is copied from, never kept. */
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * Decodes an output buffer; `buf` is copied from, never kept. Called once per transaction on
+ * the commit path, so it allocates only what the result holds: empty return data and the empty
+ * code hash are shared (never written to by anyone), and the created address is copied only
+ * for a creation.
+ */
 export function decodeOutput(buf: Uint8Array): ExecResult {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  let p = 0;
-  const u32 = () => ((p += 4), view.getUint32(p - 4, true));
-  const u64 = () => ((p += 8), view.getBigUint64(p - 8, true));
-  const bytes = (n: number) => ((p += n), buf.slice(p - n, p));
-  const status = u32() as ExecStatus;
-  const invalidReason = u32() as InvalidReason;
-  const gasUsed = u64();
-  const gasRefunded = u64();
-  const created = bytes(20);
-  const returnData = bytes(u32());
+  const status = view.getUint32(0, true) as ExecStatus;
+  const invalidReason = view.getUint32(4, true) as InvalidReason;
+  const gasUsed = view.getBigUint64(8, true);
+  const gasRefunded = view.getBigUint64(16, true);
+  let createdAddress: Uint8Array | null = null;
+  if (status === ExecStatus.Success && !isZero(buf, 24, 44)) createdAddress = buf.slice(24, 44);
+  let n = view.getUint32(44, true);
+  let p = 48;
+  const returnData = n === 0 ? NO_BYTES : buf.slice(p, p + n);
+  p += n;
   const logs: Log[] = [];
-  for (let n = u32(); n > 0; n--) {
-    const address = bytes(20);
+  for (n = view.getUint32(p, true), p += 4; n > 0; n--) {
+    const address = buf.slice(p, (p += 20));
     const topics: Uint8Array[] = [];
-    for (let t = u32(); t > 0; t--) topics.push(bytes(32));
-    logs.push({ address, topics, data: bytes(u32()) });
+    for (let t = view.getUint32(p, true), _ = (p += 4); t > 0; t--) topics.push(buf.slice(p, (p += 32)));
+    const len = view.getUint32(p, true);
+    p += 4;
+    logs.push({ address, topics, data: buf.slice(p, (p += len)) });
   }
   const accounts: AccountChange[] = [];
-  for (let n = u32(); n > 0; n--) {
-    const address = bytes(20);
-    const flags = buf[p++]!;
-    const nonce = u64();
-    const balance = readWord(view, p);
-    p += 32;
-    const codeHash = bytes(32);
-    const codeLen = u32();
-    const code = flags & ACCOUNT_CODE_CHANGED ? bytes(codeLen) : null;
+  for (n = view.getUint32(p, true), p += 4; n > 0; n--) {
+    const address = buf.slice(p, p + 20);
+    const flags = buf[p + 20]!;
+    const nonce = view.getBigUint64(p + 21, true);
+    const balance = readWord(view, p + 29);
+    const codeHash = bytesAre(buf, p + 61, EMPTY_CODE_HASH) ? EMPTY_CODE_HASH : buf.slice(p + 61, p + 93);
+    const codeLen = view.getUint32(p + 93, true);
+    p += 97;
+    let code: Uint8Array | null = null;
+    if (flags & ACCOUNT_CODE_CHANGED) code = buf.slice(p, (p += codeLen));
     const storage: [Uint8Array, Uint8Array][] = [];
-    for (let s = u32(); s > 0; s--) storage.push([bytes(32), bytes(32)]);
+    for (let s = view.getUint32(p, true), _ = (p += 4); s > 0; s--, p += 64) storage.push([buf.slice(p, p + 32), buf.slice(p + 32, p + 64)]);
     accounts.push({ address, deleted: (flags & ACCOUNT_DELETED) !== 0, nonce, balance, codeHash, code, storage });
   }
   const readAccounts: Uint8Array[] = [];
-  for (let n = u32(); n > 0; n--) readAccounts.push(bytes(20));
+  for (n = view.getUint32(p, true), p += 4; n > 0; n--) readAccounts.push(buf.slice(p, (p += 20)));
   const readSlots: [Uint8Array, Uint8Array][] = [];
-  for (let n = u32(); n > 0; n--) readSlots.push([bytes(20), bytes(32)]);
-  const isCreate = status === ExecStatus.Success && created.some((b) => b !== 0);
-  return {
-    status,
-    invalidReason,
-    gasUsed,
-    gasRefunded,
-    createdAddress: isCreate ? created : null,
-    returnData,
-    logs,
-    accounts,
-    readAccounts,
-    readSlots,
-  };
+  for (n = view.getUint32(p, true), p += 4; n > 0; n--, p += 52) readSlots.push([buf.slice(p, p + 20), buf.slice(p + 20, p + 52)]);
+  return { status, invalidReason, gasUsed, gasRefunded, createdAddress, returnData, logs, accounts, readAccounts, readSlots };
+}
+
+function isZero(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+function bytesAre(b: Uint8Array, at: number, want: Uint8Array): boolean {
+  for (let i = 0; i < want.length; i++) if (b[at + i] !== want[i]) return false;
+  return true;
 }
 
 /** What the core asks its host for; views passed in are valid only during the call. */

@@ -9,6 +9,8 @@ import { EMPTY_CODE_HASH } from "../trie/index";
 import { tipPerGas } from "./tx-codec";
 
 export class CoinbaseCredit {
+  /** One copy of the coinbase address for every change and read set of the batch (none is ever written to). */
+  private readonly address: Uint8Array;
   private nonce: bigint;
   private balance: bigint;
   private codeHash: Uint8Array;
@@ -18,6 +20,7 @@ export class CoinbaseCredit {
     private readonly env: BlockEnv,
     state: HostState,
   ) {
+    this.address = env.coinbase.slice();
     const a = state.account(env.coinbase);
     this.nonce = a?.nonce ?? 0n;
     this.balance = a?.balance ?? 0n;
@@ -27,8 +30,8 @@ export class CoinbaseCredit {
   /** Adds the coinbase load and credit the core skipped to `r`, the result of a deferred run. */
   credit(tx: TxInput, r: ExecResult): void {
     if (r.status === ExecStatus.Invalid) return;
-    const coinbase = this.env.coinbase;
-    if (!r.readAccounts.some((a) => bytesEqual(a, coinbase))) r.readAccounts.push(coinbase.slice());
+    const coinbase = this.address;
+    if (!r.readAccounts.some((a) => bytesEqual(a, coinbase))) r.readAccounts.push(coinbase);
     if (tx.noValidation) return;
     const tip = tipPerGas(tx, this.env) * r.gasUsed;
     if (tip !== 0n) {
@@ -51,11 +54,11 @@ export class CoinbaseCredit {
 
   private change(deleted: boolean): AccountChange {
     return {
-      address: this.env.coinbase.slice(),
+      address: this.address,
       deleted,
       nonce: deleted ? 0n : this.nonce,
       balance: deleted ? 0n : this.balance,
-      codeHash: deleted ? EMPTY_CODE_HASH.slice() : this.codeHash.slice(),
+      codeHash: deleted ? EMPTY_CODE_HASH : this.codeHash,
       code: null,
       storage: [],
     };

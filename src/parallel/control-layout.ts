@@ -54,6 +54,11 @@ export const Control = {
   GEN: 7 * LINE + 5,
   /** 1 when workers read the pre-batch state from LMDB themselves (base-reader.ts). */
   USE_LMDB: 7 * LINE + 6,
+  /**
+   * Identifies what LMDB holds when USE_LMDB is set (the state's commit count): workers keep
+   * what they read from LMDB for as long as it stays the same. -1: keep nothing across batches.
+   */
+  LMDB_VERSION: 7 * LINE + 7,
   /** The block's coinbase, 20 bytes (5 words), whose tips the executor credits itself. */
   COINBASE: 7 * LINE + 8,
 

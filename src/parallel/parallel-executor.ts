@@ -67,7 +67,7 @@ import { type AccountChange, decodeOutput, encodeInput, ExecStatus, inputSize, t
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
 import { ArrayBatch } from "./batch-view";
-import { bytesKey } from "../state/byte-keys";
+import { idKey } from "../state/byte-keys";
 import { CoinbaseCredit } from "./coinbase-credit";
 import { Control, FAIL_NAMES, FailReason, FallbackReason, FALLBACK_NAMES } from "./control-layout";
 import { HeapFullError, SharedHeap } from "./heap";
@@ -102,7 +102,15 @@ export interface ParallelExecutorOptions {
    * (`<datadir>/chain`) whenever `isCommitted()` says the state passed to execute() holds
    * nothing LMDB does not (no uncommitted overlay). Otherwise the main thread serves reads.
    */
-  lmdb?: { path: string; isCommitted(): boolean };
+  lmdb?: {
+    path: string;
+    isCommitted(): boolean;
+    /**
+     * A number that changes whenever LMDB's state changes (a commit count): workers keep rows
+     * they read from LMDB across batches while it stays the same. Without it they keep none.
+     */
+    version?(): number;
+  };
   /**
    * A batch runs serially when its senders alone cap its parallelism below this: transactions
    * of one sender run one after another (each needs the previous nonce), so a batch of n
@@ -297,7 +305,7 @@ export class ParallelExecutor implements BatchExecutor {
     u8.set(env.coinbase, Control.COINBASE * 4);
     const lastBySender = new Map<string, number>();
     for (let i = 0; i < n; i++) {
-      const sender = bytesKey(txs[i]!.sender);
+      const sender = idKey(txs[i]!.sender);
       const prev = lastBySender.get(sender);
       if (prev !== undefined) i32[table + i * TXN_WORDS + Txn.PREV_SAME_SENDER] = prev + 1;
       lastBySender.set(sender, i);
@@ -310,7 +318,9 @@ export class ParallelExecutor implements BatchExecutor {
 
   /** Rings each parked worker's doorbell, or sends it a message when it is back in its event loop. */
   private startWorkers(): void {
-    this.heap.i32[Control.USE_LMDB] = this.lmdb?.isCommitted() ? 1 : 0;
+    const useLmdb = this.lmdb?.isCommitted() ?? false;
+    this.heap.i32[Control.USE_LMDB] = useLmdb ? 1 : 0;
+    this.heap.i32[Control.LMDB_VERSION] = useLmdb ? (this.lmdb!.version?.() ?? -1) : -1;
     for (const w of this.pool) {
       if (Atomics.compareExchange(w.mb, Mailbox.DOORBELL, Doorbell.Parked, Doorbell.Rung) === Doorbell.Parked) Atomics.notify(w.mb, Mailbox.DOORBELL);
       else w.worker.postMessage({ type: "run" } satisfies ToWorker);
@@ -643,7 +653,7 @@ function longestSenderRun(txs: TxInput[]): number {
   const count = new Map<string, number>();
   let most = 0;
   for (const tx of txs) {
-    const k = bytesKey(tx.sender);
+    const k = idKey(tx.sender);
     const c = (count.get(k) ?? 0) + 1;
     count.set(k, c);
     if (c > most) most = c;

@@ -210,6 +210,11 @@ export class LmdbSequencerStore implements SequencerStore {
     return this.store.state.commitsInFlight === 0 && !this.store.state.hasUncomputedChanges;
   }
 
+  /** Names what the state in LMDB is while isCommitted() holds. */
+  stateVersion(): number {
+    return this.store.state.commitCount;
+  }
+
   close(): Promise<void> {
     return this.store.close();
   }

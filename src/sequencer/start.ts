@@ -103,7 +103,7 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
             workers: opts.workers,
             core,
             adaptive,
-            lmdb: { path: `${opts.datadir}/chain`, isCommitted: () => store.isCommitted() },
+            lmdb: { path: `${opts.datadir}/chain`, isCommitted: () => store.isCommitted(), version: () => store.stateVersion() },
           })
         : new SerialExecutor(core);
     cleanups.push(() => executor.close());

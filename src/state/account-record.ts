@@ -20,8 +20,8 @@ export interface AccountRecord {
 // Layout: flags, nonce (len + bytes), balance (len + bytes), [codeHash],
 // [storageRoot], slotCount (LEB128). The two hashes are left out when they are
 // the empty defaults, so a plain account takes ~12 bytes instead of ~80.
-const HAS_CODE = 1;
-const HAS_STORAGE_ROOT = 2;
+export const HAS_CODE = 1;
+export const HAS_STORAGE_ROOT = 2;
 
 /** Compact encoding of `a` for the accounts database. */
 export function encodeAccountRecord(a: AccountRecord): Uint8Array {

@@ -1,5 +1,5 @@
 import type { NodeStore } from "../trie/index";
-import { bytesKey } from "./byte-keys";
+import { idKey } from "./byte-keys";
 import type { BinaryDatabase } from "./chain-env";
 import type { LayerStack } from "./state-layer";
 
@@ -15,7 +15,7 @@ export class LmdbNodeStore implements NodeStore {
   ) {}
 
   get(hash: Uint8Array): Uint8Array | undefined {
-    const layered = this.layers.findNode(bytesKey(hash));
+    const layered = this.layers.findNode(idKey(hash));
     if (layered !== undefined) return layered;
     // getBinary copies out of the map: the trie keeps views into what it is given.
     return this.db.getBinary(hash);
@@ -23,6 +23,6 @@ export class LmdbNodeStore implements NodeStore {
 
   putBatch(entries: ReadonlyArray<readonly [Uint8Array, Uint8Array]>): void {
     const nodes = this.layers.open.nodes;
-    for (const entry of entries) nodes.set(bytesKey(entry[0]), entry);
+    for (const entry of entries) nodes.set(idKey(entry[0]), entry);
   }
 }

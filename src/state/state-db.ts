@@ -4,7 +4,7 @@ import { keccak256 } from "../crypto/keccak";
 import { encode } from "../rlp/encode";
 import { accountRlp, EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, SecureTrie } from "../trie/index";
 import { decodeAccountRecord, encodeAccountRecord, type AccountRecord } from "./account-record";
-import { bytesKey, hasPrefix, readU64, storageRowKey, trimLeadingZeros, u64Key } from "./byte-keys";
+import { hasPrefix, idKey, readU64, storageRowKey, trimLeadingZeros, u64Key } from "./byte-keys";
 import type { ChainEnv } from "./chain-env";
 import { CorruptRecordError, IncompleteCommitError, StateCommitFailedError, StoreClosedError } from "./errors";
 import { LmdbNodeStore } from "./lmdb-node-store";
@@ -55,9 +55,9 @@ export class StateDb implements HostState {
   private readonly layers = new LayerStack();
   private readonly nodes: LmdbNodeStore;
   private accountTrie: SecureTrie;
-  /** Storage tries by `bytesKey(address)`, least recently used first: repeated roots touch only changed paths. */
+  /** Storage tries by `idKey(address)`, least recently used first: repeated roots touch only changed paths. */
   private readonly storageTries = new Map<string, SecureTrie>();
-  /** keccak256 of addresses and slots by `bytesKey` (20 and 32 chars: they cannot collide). */
+  /** keccak256 of addresses and slots by `idKey` (10 and 16 chars: they cannot collide). */
   private readonly keyHashes = new Map<string, Uint8Array>();
   private readonly dirty = new Map<string, DirtyAccount>();
   /** Root as of the last computeStateRoot(). */
@@ -105,7 +105,7 @@ export class StateDb implements HostState {
 
   account(address: Uint8Array): HostAccount | undefined {
     this.assertUsable();
-    const rec = this.record(bytesKey(address), address);
+    const rec = this.record(idKey(address), address);
     if (rec === undefined) return undefined;
     return {
       nonce: rec.nonce,
@@ -118,7 +118,7 @@ export class StateDb implements HostState {
 
   storage(address: Uint8Array, key: Uint8Array, out: Uint8Array): void {
     this.assertUsable();
-    const v = this.slotValue(bytesKey(address), bytesKey(key), address, key);
+    const v = this.slotValue(idKey(address), idKey(key), address, key);
     if (v.length !== 0) out.set(v, 32 - v.length);
   }
 
@@ -131,13 +131,13 @@ export class StateDb implements HostState {
   /** The account's fields including its storage root (as of the last root computation) and slot count. */
   accountRecord(address: Uint8Array): Readonly<AccountRecord> | undefined {
     this.assertUsable();
-    return this.record(bytesKey(address), address);
+    return this.record(idKey(address), address);
   }
 
   /** Code for a code hash (empty for the empty-code hash). */
   code(codeHash: Uint8Array): Uint8Array {
     if (bytesEqual(codeHash, EMPTY_CODE_HASH)) return EMPTY;
-    const k = bytesKey(codeHash);
+    const k = idKey(codeHash);
     const cached = this.layers.findCode(k) ?? this.codeCache.get(k);
     if (cached !== undefined) return cached;
     const code = this.env.dbs.code.getBinary(codeHash);
@@ -162,6 +162,11 @@ export class StateDb implements HostState {
     return this.dirty.size > 0;
   }
 
+  /** Commits handed to LMDB since the datadir was created: with none in flight, it names what LMDB holds. */
+  get commitCount(): number {
+    return this.commitsQueued;
+  }
+
   /** Commits handed to LMDB whose promise has not settled. */
   get commitsInFlight(): number {
     return this.layers.committing;
@@ -176,7 +181,7 @@ export class StateDb implements HostState {
     for (const c of changes) {
       // Addresses and slots become LMDB keys; a malformed one must fail here, not half-way through a commit.
       if (c.address.length !== 20) throw new RangeError(`address must be 20 bytes, got ${c.address.length}`);
-      const k = bytesKey(c.address);
+      const k = idKey(c.address);
       let delta = open.accounts.get(k);
       const prior = delta !== undefined ? delta.record : (this.record(k, c.address) ?? null);
       if (delta === undefined) {
@@ -197,7 +202,7 @@ export class StateDb implements HostState {
       let slotCount = prior?.slotCount ?? 0;
       for (const [slot, word] of c.storage) {
         if (slot.length !== 32 || word.length !== 32) throw new RangeError("storage keys and values must be 32 bytes");
-        const sk = bytesKey(slot);
+        const sk = idKey(slot);
         const value = trimLeadingZeros(word);
         const before = this.slotValue(k, sk, c.address, slot);
         if (before.length === 0) {
@@ -209,7 +214,7 @@ export class StateDb implements HostState {
         delta.slots.set(sk, write);
         dirty.slots.set(sk, write);
       }
-      if (c.code !== null && c.code.length !== 0) open.code.set(bytesKey(c.codeHash), [c.codeHash, c.code]);
+      if (c.code !== null && c.code.length !== 0) open.code.set(idKey(c.codeHash), [c.codeHash, c.code]);
       // A fresh object every time: the prior record may belong to a frozen layer being written.
       delta.record = {
         nonce: c.nonce,
@@ -351,7 +356,7 @@ export class StateDb implements HostState {
 
   // ---- Internals ----
 
-  /** keccak256(`key`), the secure tries' path for it, remembered by `bytesKey(key)`. */
+  /** keccak256(`key`), the secure tries' path for it, remembered by `idKey(key)`. */
   private hashedKey(k: string, key: Uint8Array): Uint8Array {
     let h = this.keyHashes.get(k);
     if (h === undefined) {

@@ -10,7 +10,7 @@ export interface AccountDelta {
   record: AccountRecord | null;
   /** Set when the account was deleted in this layer: rows below it (older layers, disk) are void. */
   storageCleared: boolean;
-  /** Slots written in this layer, by `bytesKey(slot)`. */
+  /** Slots written in this layer, by `idKey(slot)`. */
   readonly slots: Map<string, SlotWrite>;
 }
 
@@ -20,11 +20,11 @@ export interface AccountDelta {
  * LMDB writes the frozen one.
  */
 export class StateLayer {
-  /** By `bytesKey(address)`. */
+  /** By `idKey(address)`. */
   readonly accounts = new Map<string, AccountDelta>();
-  /** New code by `bytesKey(codeHash)`: [codeHash, code]. */
+  /** New code by `idKey(codeHash)`: [codeHash, code]. */
   readonly code = new Map<string, readonly [Uint8Array, Uint8Array]>();
-  /** New trie nodes by `bytesKey(hash)`: [hash, encoding]. */
+  /** New trie nodes by `idKey(hash)`: [hash, encoding]. */
   readonly nodes = new Map<string, readonly [Uint8Array, Uint8Array]>();
   /** State root this layer commits to; set when frozen. */
   stateRoot: Uint8Array | null = null;

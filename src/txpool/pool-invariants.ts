@@ -1,5 +1,5 @@
 import { bytesToHex } from "../crypto/hex";
-import { byteKey } from "./byte-key";
+import { idKey } from "../state/byte-keys";
 import type { ResolvedTxPoolConfig } from "./config";
 import { effectiveTip } from "./fees";
 import type { IndexedHeap } from "./indexed-heap";
@@ -34,7 +34,7 @@ export function checkPoolInvariants(pool: PoolInternals): void {
   let queued = 0;
   for (const [key, account] of pool.accounts) {
     const who = bytesToHex(account.address);
-    if (account.key !== key || key !== byteKey(account.address) || account.size === 0) fail(`account ${who} misfiled or empty`);
+    if (account.key !== key || key !== idKey(account.address) || account.size === 0) fail(`account ${who} misfiled or empty`);
     if (account.size > pool.config.maxTxsPerSender) fail(`${who} holds ${account.size} txs`);
     let cost = 0n;
     for (let i = 0; i < account.pendingCount; i++) {

@@ -1,5 +1,5 @@
 import { bytesToHex } from "../crypto/hex";
-import { byteKey } from "./byte-key";
+import { idKey } from "../state/byte-keys";
 import { selectExecutable } from "./block-selection";
 import { resolveConfig, type ResolvedTxPoolConfig, type TxPoolConfig } from "./config";
 import {
@@ -101,11 +101,11 @@ export class TxPool {
    * makes room, else (for an executable newcomer) the cheapest pending tail.
    */
   add(tx: PoolTx): AddResult {
-    const hashKey = byteKey(tx.hash);
+    const hashKey = idKey(tx.hash);
     if (this.byHash.has(hashKey)) throw new AlreadyKnownError();
     validateStateless(tx, this.config, this.baseFee);
 
-    const senderKey = byteKey(tx.sender);
+    const senderKey = idKey(tx.sender);
     const stateNonce = this.state.nonce(tx.sender);
     let account = this.accounts.get(senderKey);
     if (account !== undefined && stateNonce > account.baseNonce) {
@@ -171,7 +171,7 @@ export class TxPool {
    * reaches. Call it for every account whose nonce or balance changed.
    */
   onCommitted(sender: Uint8Array, newNonce: bigint): void {
-    const account = this.accounts.get(byteKey(sender));
+    const account = this.accounts.get(idKey(sender));
     if (account === undefined) return;
     this.advance(account, newNonce);
     this.dropUnaffordable(account, this.state.balance(sender));
@@ -185,7 +185,7 @@ export class TxPool {
    * invalid); later nonces of its sender move to the queue. Returns whether it was pooled.
    */
   remove(hash: Uint8Array): boolean {
-    const entry = this.byHash.get(byteKey(hash));
+    const entry = this.byHash.get(idKey(hash));
     if (entry === undefined) return false;
     const account = this.accounts.get(entry.senderKey)!;
     if (!entry.pending) {
@@ -238,18 +238,18 @@ export class TxPool {
 
   /** The pooled transaction with `hash`, if any. */
   get(hash: Uint8Array): PoolTx | undefined {
-    return this.byHash.get(byteKey(hash))?.tx;
+    return this.byHash.get(idKey(hash))?.tx;
   }
 
   /** Whether a transaction with `hash` is pooled. */
   has(hash: Uint8Array): boolean {
-    return this.byHash.has(byteKey(hash));
+    return this.byHash.has(idKey(hash));
   }
 
   /** Nonce the sender's next transaction should use: past its pending run (eth_getTransactionCount "pending"). */
   pendingNonce(sender: Uint8Array): bigint {
     const stateNonce = this.state.nonce(sender);
-    const next = this.accounts.get(byteKey(sender))?.nextNonce;
+    const next = this.accounts.get(idKey(sender))?.nextNonce;
     return next !== undefined && next > stateNonce ? next : stateNonce;
   }
 

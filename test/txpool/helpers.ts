@@ -1,4 +1,4 @@
-import { byteKey } from "../../src/txpool/byte-key";
+import { idKey } from "../../src/state/byte-keys";
 import { TxPool, type PoolState, type PoolTx, type TxPoolConfig } from "../../src/txpool";
 
 export const CHAIN_ID = 901n;
@@ -11,16 +11,16 @@ export class MemoryState implements PoolState {
   private readonly balances = new Map<string, bigint>();
 
   nonce(addr: Uint8Array): bigint {
-    return this.nonces.get(byteKey(addr)) ?? 0n;
+    return this.nonces.get(idKey(addr)) ?? 0n;
   }
   balance(addr: Uint8Array): bigint {
-    return this.balances.get(byteKey(addr)) ?? RICH;
+    return this.balances.get(idKey(addr)) ?? RICH;
   }
   setNonce(addr: Uint8Array, n: bigint): void {
-    this.nonces.set(byteKey(addr), n);
+    this.nonces.set(idKey(addr), n);
   }
   setBalance(addr: Uint8Array, b: bigint): void {
-    this.balances.set(byteKey(addr), b);
+    this.balances.set(idKey(addr), b);
   }
 }
 
