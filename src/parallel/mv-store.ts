@@ -37,16 +37,19 @@ export class MvStore {
     this.mask = this.i32[Control.HASH_MASK]!;
   }
 
-  /** The account's record, inserted (without its base value) on first use. */
-  account(address: Uint8Array): number {
-    this.keyBytes.set(address, 0);
+  /** The record of the account whose address is at `at` of `bytes`, inserted (without its base value) on first use. */
+  account(bytes: Uint8Array, at = 0): number {
+    // Byte loops rather than subarray + set: these run several times per transaction.
+    const kb = this.keyBytes;
+    for (let i = 0; i < 20; i++) kb[i] = bytes[at + i]!;
     return this.find(RecordKind.Account, 5);
   }
 
-  /** The slot's record, inserted on first use. */
-  slot(address: Uint8Array, slotKey: Uint8Array): number {
-    this.keyBytes.set(address, 0);
-    this.keyBytes.set(slotKey, 20);
+  /** The slot's record (address at `addressAt` of `address`, key at `keyAt` of `slotKey`), inserted on first use. */
+  slot(address: Uint8Array, slotKey: Uint8Array, addressAt = 0, keyAt = 0): number {
+    const kb = this.keyBytes;
+    for (let i = 0; i < 20; i++) kb[i] = address[addressAt + i]!;
+    for (let i = 0; i < 32; i++) kb[20 + i] = slotKey[keyAt + i]!;
     return this.find(RecordKind.Slot, 13);
   }
 

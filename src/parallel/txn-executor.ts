@@ -207,9 +207,13 @@ export class TxnExecutor {
     return wroteNew;
   }
 
-  /** Walks the core's output (abi.ts decodeOutput's layout) and writes every changed field. */
+  /**
+   * Walks the core's output (abi.ts decodeOutput's layout) and writes every changed field.
+   * Values are copied straight from `raw` by offset: no views or copies per field.
+   */
   private deriveWrites(j: TxnIndex, inc: number, raw: Uint8Array): void {
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const { u8, mv, host } = this;
     let p = 48 + view.getUint32(44, true); // status, reason, gas used, refund, created (44 bytes), return data
     for (let n = view.getUint32(p, true), i = ((p += 4), 0); i < n; i++) {
       p += 20;
@@ -218,17 +222,18 @@ export class TxnExecutor {
       p += 4 + view.getUint32(p, true);
     }
     for (let n = view.getUint32(p, true), i = ((p += 4), 0); i < n; i++) {
-      const address = raw.subarray(p, p + 20);
+      const addressAt = p;
       const flags = raw[p + 20]!;
       const nonceAt = p + 21;
       const balanceAt = p + 29;
       const hashAt = p + 61;
       const codeLen = view.getUint32(p + 93, true);
       p += 97;
-      const code = flags & ACCOUNT_CODE_CHANGED ? raw.subarray(p, p + codeLen) : null;
-      p += code ? codeLen : 0;
-      const seen = this.host.observed.get(this.mv.account(address));
-      if (seen === undefined) throw new Error(`core changed account ${Buffer.from(address).toString("hex")} without reading it`);
+      const codeAt = flags & ACCOUNT_CODE_CHANGED ? p : -1;
+      if (codeAt >= 0) p += codeLen;
+      const rec = mv.account(raw, addressAt);
+      const seen = host.observed.get(rec);
+      if (seen === undefined) throw new Error(`core changed account ${Buffer.from(raw.subarray(addressAt, addressAt + 20)).toString("hex")} without reading it`);
       const nSlots = view.getUint32(p, true);
       p += 4;
       if (flags & ACCOUNT_DELETED) {
@@ -236,25 +241,21 @@ export class TxnExecutor {
         p += 64 * nSlots;
         continue;
       }
-      const rec = seen.rec;
-      const u8 = this.u8;
-      if (!seen.exists) this.put(rec, Field.Exists, j, inc, 0, null, 1);
-      if (!bytesEqAt(raw, nonceAt, u8, seen.nonceAt, 8)) this.put(rec, Field.Nonce, j, inc, 0, raw.subarray(nonceAt, nonceAt + 8), 0);
-      if (!bytesEqAt(raw, balanceAt, u8, seen.balanceAt, 32)) this.put(rec, Field.Balance, j, inc, 0, raw.subarray(balanceAt, balanceAt + 32), 0);
+      if (!seen.exists) this.put(rec, Field.Exists, j, inc, 0, null, 0, 0, 1);
+      if (!bytesEqAt(raw, nonceAt, u8, seen.nonceAt, 8)) this.put(rec, Field.Nonce, j, inc, 0, raw, nonceAt, 8, 0);
+      if (!bytesEqAt(raw, balanceAt, u8, seen.balanceAt, 32)) this.put(rec, Field.Balance, j, inc, 0, raw, balanceAt, 32, 0);
       if (!bytesEqAt(raw, hashAt, u8, seen.codeHashAt, 32)) {
-        const at = code && code.length ? this.heap.storeBytes(code) : 0;
-        this.put(rec, Field.Code, j, inc, 0, raw.subarray(hashAt, hashAt + 32), 0, at, code ? code.length : 0);
+        const at = codeAt >= 0 && codeLen > 0 ? this.heap.storeBytes(raw.subarray(codeAt, codeAt + codeLen)) : 0;
+        this.put(rec, Field.Code, j, inc, 0, raw, hashAt, 32, 0, at, codeAt >= 0 ? codeLen : 0);
       }
       let delta = 0;
       for (let s = 0; s < nSlots; s++, p += 64) {
-        const key = raw.subarray(p, p + 32);
-        const value = raw.subarray(p + 32, p + 64);
-        const slotRec = this.mv.slot(address, key);
-        this.put(slotRec, Field.Slot, j, inc, 0, value, 0);
-        const before = this.host.originals.get(slotRec);
-        delta += (isZeroAt(value, 0, 32) ? 0 : 1) - (before === undefined || isZeroAt(before, 0, 32) ? 0 : 1);
+        const slotRec = mv.slot(raw, raw, addressAt, p);
+        this.put(slotRec, Field.Slot, j, inc, 0, raw, p + 32, 32, 0);
+        const before = host.originals.get(slotRec);
+        delta += (isZeroAt(raw, p + 32, 32) ? 0 : 1) - (before === undefined || isZeroAt(before, 0, 32) ? 0 : 1);
       }
-      if (delta !== 0) this.put(rec, Field.SlotCount, j, inc, VersionFlags.Delta, null, delta);
+      if (delta !== 0) this.put(rec, Field.SlotCount, j, inc, VersionFlags.Delta, null, 0, 0, delta);
     }
   }
 
@@ -263,29 +264,39 @@ export class TxnExecutor {
     if (!seen.exists) return;
     const { rec, nonceAt, balanceAt, codeHashAt } = seen;
     const u8 = this.u8;
-    this.put(rec, Field.Exists, j, inc, 0, null, 0);
-    if (!isZeroAt(u8, nonceAt, 8)) this.put(rec, Field.Nonce, j, inc, 0, ZERO_WORD, 0);
-    if (!isZeroAt(u8, balanceAt, 32)) this.put(rec, Field.Balance, j, inc, 0, ZERO_WORD, 0);
-    if (!bytesEqAt(EMPTY_CODE_HASH, 0, u8, codeHashAt, 32)) this.put(rec, Field.Code, j, inc, 0, EMPTY_CODE_HASH, 0);
-    if (seen.hasStorage) this.put(rec, Field.SlotCount, j, inc, 0, null, 0);
+    this.put(rec, Field.Exists, j, inc, 0, null, 0, 0, 0);
+    if (!isZeroAt(u8, nonceAt, 8)) this.put(rec, Field.Nonce, j, inc, 0, null, 0, 0, 0);
+    if (!isZeroAt(u8, balanceAt, 32)) this.put(rec, Field.Balance, j, inc, 0, null, 0, 0, 0);
+    if (!bytesEqAt(EMPTY_CODE_HASH, 0, u8, codeHashAt, 32)) this.put(rec, Field.Code, j, inc, 0, EMPTY_CODE_HASH, 0, 32, 0);
+    if (seen.hasStorage) this.put(rec, Field.SlotCount, j, inc, 0, null, 0, 0, 0);
   }
 
-  /** Writes one version: 32 value bytes, or `word` in the value's first word. Returns the entry. */
+  /**
+   * Writes one version: `len` value bytes from `src` at `at` (a fresh entry is zeroed, so a
+   * zero value needs no bytes), or `word` in the value's first word.
+   */
   private put(
     rec: number,
     field: Field,
     j: TxnIndex,
     inc: number,
     flags: number,
-    bytes: Uint8Array | null,
+    src: Uint8Array | null,
+    at: number,
+    len: number,
     word: number,
     codePtr = 0,
     codeLen = 0,
   ): void {
     const mv = this.mv;
     const e = mv.newEntry(j, inc, flags);
-    if (bytes !== null) this.u8.set(bytes, (e + Ver.VALUE) * 4);
-    else this.i32[e + Ver.VALUE] = word;
+    if (src !== null) {
+      const u8 = this.u8;
+      const to = (e + Ver.VALUE) * 4;
+      for (let i = 0; i < len; i++) u8[to + i] = src[at + i]!;
+    } else {
+      this.i32[e + Ver.VALUE] = word;
+    }
     this.i32[e + Ver.CODE_PTR] = codePtr;
     this.i32[e + Ver.CODE_LEN] = codeLen;
     mv.lock(rec);
@@ -295,7 +306,6 @@ export class TxnExecutor {
   }
 }
 
-const ZERO_WORD = new Uint8Array(32);
 
 function bytesEqAt(a: Uint8Array, at: number, b: Uint8Array, bt: number, n: number): boolean {
   for (let i = 0; i < n; i++) if (a[at + i] !== b[bt + i]) return false;
