@@ -69,10 +69,15 @@ export const Control = {
    * whoever finishes executing it wakes the main thread (WAKE), which commits it.
    */
   MAIN_WAIT: 9 * LINE,
+  /**
+   * Transactions whose inputs are laid out. The main thread writes them while the workers
+   * already run the first ones; a worker handed a transaction past this waits for it.
+   */
+  LAID_OUT: 10 * LINE,
 } as const;
 
 /** Size of the control block in words; the heap's allocations start after it. */
-export const CONTROL_WORDS = 10 * LINE;
+export const CONTROL_WORDS = 11 * LINE;
 
 /** Why the main thread must run the rest of a batch serially (Control.LIMIT_REASON). */
 export const enum FallbackReason {

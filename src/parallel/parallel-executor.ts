@@ -166,6 +166,8 @@ export class ParallelExecutor implements BatchExecutor {
   private mainSuspect = false;
   private mainReload: Promise<void> | null = null;
   private readonly codeCache = new Map<string, Uint8Array>();
+  /** While laying out a batch: each sender's latest transaction so far. */
+  private readonly lastBySender = new Map<string, number>();
   private readonly chooser: ModeChooser | null;
 
   private constructor(
@@ -244,21 +246,23 @@ export class ParallelExecutor implements BatchExecutor {
     if (chosen === "serial") return this.runSerial(env, txs, state, t0, "serial measured faster for batches of this size");
     if (this.mainSuspect) return this.runSerial(env, txs, state, t0, "main thread's core reloading after an error");
     try {
-      this.layOut(env, txs);
+      this.layOut(env, txs, 1);
     } catch {
       this.grow();
       return this.runSerial(env, txs, state, t0, FAIL_NAMES[FailReason.HeapFull]!);
     }
     const host = mailboxHost(state);
     this.state = host;
+    // The workers start on the first transactions while the main thread lays out the rest.
     this.startWorkers();
-    let committed: ExecResult[];
+    let committed: ExecResult[] = [];
     let failure: unknown = null;
     try {
+      this.layOutInputs(env, txs, 1);
       committed = this.runMain(env, txs, state, host);
     } catch (err) {
-      failure = err;
-      committed = [];
+      // A heap too small for the inputs is marked failed and the batch runs serially.
+      if (!(err instanceof HeapFullError)) failure = err;
     } finally {
       // Everything the batch needs is committed (or it failed): release the workers.
       Atomics.store(this.heap.i32, Control.DONE, 1);
@@ -287,8 +291,8 @@ export class ParallelExecutor implements BatchExecutor {
     });
   }
 
-  /** Writes the batch's geometry and inputs into a fresh heap. */
-  private layOut(env: BlockEnv, txs: TxInput[]): void {
+  /** Writes the batch's geometry into a fresh heap, and the inputs of its first `first` transactions. */
+  private layOut(env: BlockEnv, txs: TxInput[], first: number): void {
     const heap = this.heap;
     const { i32, u8 } = heap;
     heap.reset();
@@ -303,8 +307,20 @@ export class ParallelExecutor implements BatchExecutor {
     i32[Control.LIMIT] = n;
     i32[Control.GEN] = ++this.gen;
     u8.set(env.coinbase, Control.COINBASE * 4);
-    const lastBySender = new Map<string, number>();
-    for (let i = 0; i < n; i++) {
+    this.lastBySender.clear();
+    this.layOutInputs(env, txs, 0, first);
+  }
+
+  /**
+   * Encodes transactions [from, to) into the heap, each with its link to the sender's previous
+   * one, and publishes each as laid out (Control.LAID_OUT) once complete.
+   */
+  private layOutInputs(env: BlockEnv, txs: TxInput[], from: number, to = txs.length): void {
+    const heap = this.heap;
+    const { i32, u8 } = heap;
+    const table = i32[Control.TXN_TABLE]!;
+    const lastBySender = this.lastBySender;
+    for (let i = from; i < to; i++) {
       const sender = idKey(txs[i]!.sender);
       const prev = lastBySender.get(sender);
       if (prev !== undefined) i32[table + i * TXN_WORDS + Txn.PREV_SAME_SENDER] = prev + 1;
@@ -313,6 +329,7 @@ export class ParallelExecutor implements BatchExecutor {
       const at = heap.alloc((size + 3) >> 2) * 4;
       i32[table + i * TXN_WORDS + Txn.INPUT] = at;
       i32[table + i * TXN_WORDS + Txn.INPUT_LEN] = encodeInput(env, txs[i]!, u8.subarray(at, at + size));
+      Atomics.store(i32, Control.LAID_OUT, i + 1);
     }
   }
 

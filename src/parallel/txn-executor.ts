@@ -62,6 +62,12 @@ export class TxnExecutor {
     const { i32, host, sched } = this;
     const j = task.txn;
     const incarnation = task.incarnation;
+    if (Atomics.load(i32, Control.LAID_OUT) <= j && !this.waitLaidOut(j)) {
+      // The batch failed while being laid out (heap full): it runs serially.
+      Atomics.sub(i32, Control.ACTIVE, 1);
+      task.kind = TaskKind.None;
+      return false;
+    }
     const t = sched.entry(j);
     const prev = i32[t + Txn.PREV_SAME_SENDER]! - 1;
     if (prev >= 0 && (sched.status(prev) & 3) !== TxnStatus.Executed && sched.addDependency(j, prev)) {
@@ -101,6 +107,19 @@ export class TxnExecutor {
       i32[t + Txn.EXEC_NS] = Math.min(ns, 0x7fffffff);
       return sched.finishExecution(j, incarnation, wroteNew, task);
     }
+  }
+
+  /**
+   * Waits for the main thread to lay out transaction `j` (it is at most a few transactions
+   * behind); false if the batch failed meanwhile.
+   */
+  private waitLaidOut(j: TxnIndex): boolean {
+    const i32 = this.i32;
+    for (let spins = 1; Atomics.load(i32, Control.LAID_OUT) <= j; spins++) {
+      if (Atomics.load(i32, Control.FAIL) !== 0) return false;
+      if ((spins & 255) === 0) Atomics.wait(i32, Control.LAID_OUT, Atomics.load(i32, Control.LAID_OUT), 0.05);
+    }
+    return true;
   }
 
   /** Block-STM needs_reexecution. Returns true when `task` holds the next task to run. */
