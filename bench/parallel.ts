@@ -34,8 +34,8 @@ const opt = (name: string): string | undefined => {
 };
 const N = Number(opt("--txs") ?? 1000);
 const RUNS = Number(opt("--runs") ?? 5);
-/** Untimed runs first: a fresh worker's code needs a few batches to be fully compiled. */
-const WARMUP = 10;
+/** Untimed runs first: a fresh worker reaches full speed only after some 30 batches of 1000 transactions (JIT tiers). */
+const WARMUP = 40;
 const only = opt("--workload");
 const graphDir = opt("--graphs") ?? mkdtempSync(join(tmpdir(), "bunseq-parallel-graphs-"));
 const cores = navigator.hardwareConcurrency;

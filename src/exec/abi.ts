@@ -135,8 +135,12 @@ export interface ExecResult {
   returnData: Uint8Array;
   logs: Log[];
   accounts: AccountChange[];
-  readAccounts: Uint8Array[];
-  readSlots: [Uint8Array, Uint8Array][];
+}
+
+/** What a transaction read: the accounts and slots the core asked its host for (decodeReadSet). */
+export interface ReadSet {
+  accounts: Uint8Array[];
+  slots: [Uint8Array, Uint8Array][];
 }
 
 /** Writes `v` as a 32-byte big-endian word at `at` (of both `view` and `bytes`, which share a start). */
@@ -218,10 +222,11 @@ export function readWord(view: DataView, at: number): bigint {
 const NO_BYTES = new Uint8Array(0);
 
 /**
- * Decodes an output buffer; `buf` is copied from, never kept. Called once per transaction on
- * the commit path, so it allocates only what the result holds: empty return data and the empty
- * code hash are shared (never written to by anyone), and the created address is copied only
- * for a creation.
+ * Decodes an output buffer, all but the read set (decodeReadSet: nothing on the commit path
+ * needs it); `buf` is copied from, never kept. Called once per transaction on the commit
+ * path, so it allocates only what the result holds: empty return data and the empty code hash
+ * are shared (never written to by anyone), and the created address is copied only for a
+ * creation.
  */
 export function decodeOutput(buf: Uint8Array): ExecResult {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -231,21 +236,12 @@ export function decodeOutput(buf: Uint8Array): ExecResult {
   const gasRefunded = view.getBigUint64(16, true);
   let createdAddress: Uint8Array | null = null;
   if (status === ExecStatus.Success && !isZero(buf, 24, 44)) createdAddress = buf.slice(24, 44);
-  let n = view.getUint32(44, true);
-  let p = 48;
-  const returnData = n === 0 ? NO_BYTES : buf.slice(p, p + n);
-  p += n;
+  const n = view.getUint32(44, true);
+  const returnData = n === 0 ? NO_BYTES : buf.slice(48, 48 + n);
   const logs: Log[] = [];
-  for (n = view.getUint32(p, true), p += 4; n > 0; n--) {
-    const address = buf.slice(p, (p += 20));
-    const topics: Uint8Array[] = [];
-    for (let t = view.getUint32(p, true), _ = (p += 4); t > 0; t--) topics.push(buf.slice(p, (p += 32)));
-    const len = view.getUint32(p, true);
-    p += 4;
-    logs.push({ address, topics, data: buf.slice(p, (p += len)) });
-  }
+  let p = decodeLogs(buf, view, 48 + n, logs);
   const accounts: AccountChange[] = [];
-  for (n = view.getUint32(p, true), p += 4; n > 0; n--) {
+  for (let k = view.getUint32(p, true), _ = (p += 4); k > 0; k--) {
     const address = buf.slice(p, p + 20);
     const flags = buf[p + 20]!;
     const nonce = view.getBigUint64(p + 21, true);
@@ -259,11 +255,38 @@ export function decodeOutput(buf: Uint8Array): ExecResult {
     for (let s = view.getUint32(p, true), _ = (p += 4); s > 0; s--, p += 64) storage.push([buf.slice(p, p + 32), buf.slice(p + 32, p + 64)]);
     accounts.push({ address, deleted: (flags & ACCOUNT_DELETED) !== 0, nonce, balance, codeHash, code, storage });
   }
-  const readAccounts: Uint8Array[] = [];
-  for (n = view.getUint32(p, true), p += 4; n > 0; n--) readAccounts.push(buf.slice(p, (p += 20)));
-  const readSlots: [Uint8Array, Uint8Array][] = [];
-  for (n = view.getUint32(p, true), p += 4; n > 0; n--, p += 52) readSlots.push([buf.slice(p, p + 20), buf.slice(p + 20, p + 52)]);
-  return { status, invalidReason, gasUsed, gasRefunded, createdAddress, returnData, logs, accounts, readAccounts, readSlots };
+  return { status, invalidReason, gasUsed, gasRefunded, createdAddress, returnData, logs, accounts };
+}
+
+/** Decodes the logs at `p` into `logs`; returns the offset past them. */
+function decodeLogs(buf: Uint8Array, view: DataView, p: number, logs: Log[] | null): number {
+  for (let n = view.getUint32(p, true), _ = (p += 4); n > 0; n--) {
+    const address = logs && buf.slice(p, p + 20);
+    p += 20;
+    const topics: Uint8Array[] = [];
+    for (let t = view.getUint32(p, true), _ = (p += 4); t > 0; t--, p += 32) if (logs) topics.push(buf.slice(p, p + 32));
+    const len = view.getUint32(p, true);
+    p += 4;
+    if (logs) logs.push({ address: address!, topics, data: buf.slice(p, p + len) });
+    p += len;
+  }
+  return p;
+}
+
+/** The read set of an output buffer (see evm_abi.h). */
+export function decodeReadSet(buf: Uint8Array): ReadSet {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let p = decodeLogs(buf, view, 48 + view.getUint32(44, true), null);
+  for (let n = view.getUint32(p, true), _ = (p += 4); n > 0; n--) {
+    const codeLen = buf[p + 20]! & ACCOUNT_CODE_CHANGED ? view.getUint32(p + 93, true) : 0;
+    p += 97 + codeLen;
+    p += 4 + 64 * view.getUint32(p, true);
+  }
+  const accounts: Uint8Array[] = [];
+  for (let n = view.getUint32(p, true), _ = (p += 4); n > 0; n--, p += 20) accounts.push(buf.slice(p, p + 20));
+  const slots: [Uint8Array, Uint8Array][] = [];
+  for (let n = view.getUint32(p, true), _ = (p += 4); n > 0; n--, p += 52) slots.push([buf.slice(p, p + 20), buf.slice(p + 20, p + 52)]);
+  return { accounts, slots };
 }
 
 function isZero(b: Uint8Array, from: number, to: number): boolean {

@@ -9,7 +9,7 @@ import { EMPTY_CODE_HASH } from "../trie/index";
 import { tipPerGas } from "./tx-codec";
 
 export class CoinbaseCredit {
-  /** One copy of the coinbase address for every change and read set of the batch (none is ever written to). */
+  /** One copy of the coinbase address for every change of the batch (none is ever written to). */
   private readonly address: Uint8Array;
   private nonce: bigint;
   private balance: bigint;
@@ -27,11 +27,9 @@ export class CoinbaseCredit {
     this.codeHash = a?.codeHash ?? EMPTY_CODE_HASH;
   }
 
-  /** Adds the coinbase load and credit the core skipped to `r`, the result of a deferred run. */
+  /** Adds the coinbase credit the core skipped to `r`, the result of a deferred run. */
   credit(tx: TxInput, r: ExecResult): void {
     if (r.status === ExecStatus.Invalid) return;
-    const coinbase = this.address;
-    if (!r.readAccounts.some((a) => bytesEqual(a, coinbase))) r.readAccounts.push(coinbase);
     if (tx.noValidation) return;
     const tip = tipPerGas(tx, this.env) * r.gasUsed;
     if (tip !== 0n) {

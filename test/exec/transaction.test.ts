@@ -1,6 +1,6 @@
 // Whole-transaction rules: rejection reasons leave the state untouched; fees go where they should.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { ExecStatus, InvalidReason } from "../../src/exec/abi";
+import { decodeOutput, decodeReadSet, ExecStatus, InvalidReason } from "../../src/exec/abi";
 import { EvmCore } from "../../src/exec/core";
 import { block, call, COINBASE, CONTRACT, SENDER, world } from "./helpers";
 
@@ -55,9 +55,13 @@ test("the read and write sets name what the transaction touched", () => {
   // PUSH1 0 SLOAD PUSH1 1 SSTORE: reads slot 0, writes slot 1
   const s = world("0x600054600155");
   s.put(CONTRACT, { nonce: 1n, balance: 0n, code: Buffer.from("600054600155", "hex"), storage: [[new Uint8Array(32), new Uint8Array(32).fill(9)]] });
-  const r = core.execute(block, call(100_000n), s);
+  const raw = core.executeRaw(block, call(100_000n), s);
+  const r = decodeOutput(raw);
   expect(r.status).toBe(ExecStatus.Success);
-  expect(r.readSlots.length).toBe(2); // slot 0 read, slot 1 loaded for its original value
+  const reads = decodeReadSet(raw);
+  expect(reads.slots.length).toBe(2); // slot 0 read, slot 1 loaded for its original value
+  expect(reads.slots.every(([a]) => a[0] === CONTRACT[0])).toBe(true);
+  expect(reads.accounts.some((a) => a[0] === SENDER[0])).toBe(true);
   const contract = r.accounts.find((a) => a.address[0] === CONTRACT[0])!;
   expect(contract.storage.length).toBe(1);
   expect(contract.storage[0]![1]).toEqual(new Uint8Array(32).fill(9));
