@@ -8,19 +8,38 @@ export function bytesKey(b: Uint8Array): string {
 }
 
 /**
- * A Map key for a 20-byte address or a 32-byte hash, slot or word: two bytes per char, so it is
- * built and hashed in about half bytesKey's time (it is made several times per transaction).
- * Unlike bytesKey it is one-to-one only within those two lengths (10 and 16 chars), so a Map
- * keyed by it holds nothing else; any other length is refused.
+ * A Map key for a 20-byte address or a 32-byte hash, slot or word: two bytes per char. Unlike
+ * bytesKey it is one-to-one only within those two lengths (10 and 16 chars), so a Map keyed by
+ * it holds nothing else; any other length is refused. It is made several times per transaction
+ * for the same few accounts and slots, so keys are interned: a hit costs a hash of the bytes
+ * and one compare, and returns a string whose Map hash is already computed.
  */
 export function idKey(b: Uint8Array): string {
+  const n = b.length;
+  if (n !== 20 && n !== 32) throw new RangeError(`idKey takes 20 or 32 bytes, got ${n}`);
+  let h = 0x811c9dc5 ^ n;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  const hit = interned.get(h);
+  if (hit !== undefined && sameBytes(hit.bytes, b)) return hit.key;
   const f = String.fromCharCode;
   const w = (i: number) => (b[i]! << 8) | b[i + 1]!;
-  if (b.length === 20) return f(w(0), w(2), w(4), w(6), w(8), w(10), w(12), w(14), w(16), w(18));
-  if (b.length === 32) {
-    return f(w(0), w(2), w(4), w(6), w(8), w(10), w(12), w(14), w(16), w(18), w(20), w(22), w(24), w(26), w(28), w(30));
-  }
-  throw new RangeError(`idKey takes 20 or 32 bytes, got ${b.length}`);
+  const key =
+    n === 20
+      ? f(w(0), w(2), w(4), w(6), w(8), w(10), w(12), w(14), w(16), w(18))
+      : f(w(0), w(2), w(4), w(6), w(8), w(10), w(12), w(14), w(16), w(18), w(20), w(22), w(24), w(26), w(28), w(30));
+  // A hash collision just replaces the entry; the cache starts over past its bound.
+  if (interned.size >= INTERNED_KEYS) interned.clear();
+  interned.set(h, { bytes: b.slice(), key });
+  return key;
+}
+
+const INTERNED_KEYS = 1 << 16;
+const interned = new Map<number, { bytes: Uint8Array; key: string }>();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** 8-byte big-endian key, so LMDB's byte order is numeric order (ranges over block numbers work). */

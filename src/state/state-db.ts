@@ -393,11 +393,10 @@ export class StateDb implements HostState {
   private slotValue(addressKey: string, slotKey: string, address: Uint8Array, slot: Uint8Array): Uint8Array {
     const layered = this.layers.findSlot(addressKey, slotKey);
     if (layered !== undefined) return layered;
-    const key = addressKey + slotKey;
-    let value = this.diskReads.slots.get(key);
+    let value = this.diskReads.slot(addressKey, slotKey);
     if (value === undefined) {
       value = this.env.dbs.storage.getBinary(storageRowKey(address, slot)) ?? EMPTY;
-      this.diskReads.remember(this.diskReads.slots, key, value);
+      this.diskReads.rememberSlot(addressKey, slotKey, value);
     }
     return value;
   }
@@ -468,15 +467,34 @@ export class StateDb implements HostState {
 class DiskReadCache {
   static readonly LIMIT = 100_000;
   readonly accounts = new Map<string, AccountRecord | null>();
-  readonly slots = new Map<string, Uint8Array>();
+  /** By account, then slot: no key concatenated per read. */
+  private readonly slots = new Map<string, Map<string, Uint8Array>>();
+  private slotCount = 0;
 
   remember<V>(map: Map<string, V>, key: string, value: V): void {
     if (map.size >= DiskReadCache.LIMIT) map.clear();
     map.set(key, value);
   }
 
+  slot(addressKey: string, slotKey: string): Uint8Array | undefined {
+    return this.slots.get(addressKey)?.get(slotKey);
+  }
+
+  rememberSlot(addressKey: string, slotKey: string, value: Uint8Array): void {
+    if (this.slotCount >= DiskReadCache.LIMIT) this.clearSlots();
+    let m = this.slots.get(addressKey);
+    if (m === undefined) this.slots.set(addressKey, (m = new Map()));
+    m.set(slotKey, value);
+    this.slotCount++;
+  }
+
   clear(): void {
     this.accounts.clear();
+    this.clearSlots();
+  }
+
+  private clearSlots(): void {
     this.slots.clear();
+    this.slotCount = 0;
   }
 }
