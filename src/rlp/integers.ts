@@ -49,3 +49,15 @@ export function minimalBytesToBigInt(bytes: Uint8Array): bigint {
   for (let i = 0; i < bytes.length; i++) n = (n << 8n) | BigInt(bytes[i]!);
   return n;
 }
+
+/**
+ * `word` without its leading zero bytes (empty for zero): the stored and RLP form of a slot
+ * value. `word` itself when it has none, else a copy: a view (subarray) of a small array that
+ * has never had one costs far more than copying a few bytes, as it must first move the array
+ * to a buffer of its own.
+ */
+export function trimLeadingZeros(word: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < word.length && word[i] === 0) i++;
+  return i === 0 ? word : word.slice(i);
+}

@@ -69,10 +69,3 @@ export function hasPrefix(key: Uint8Array, prefix: Uint8Array): boolean {
   for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false;
   return true;
 }
-
-/** View of `word` without its leading zero bytes (empty for zero): the stored and RLP form of a slot value. */
-export function trimLeadingZeros(word: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < word.length && word[i] === 0) i++;
-  return word.subarray(i);
-}

@@ -1,6 +1,6 @@
 import { keccak256 } from "../crypto/keccak";
 import { encode } from "../rlp/encode";
-import { bigintToMinimalBytes } from "../rlp/integers";
+import { bigintToMinimalBytes, trimLeadingZeros } from "../rlp/integers";
 import { SecureTrie } from "./secure-trie";
 
 /** Fields of an account as committed in the state trie. */
@@ -29,13 +29,6 @@ export interface AccountState {
 export type StorageSlots = ReadonlyMap<bigint, bigint> | Iterable<readonly [Uint8Array, Uint8Array]>;
 
 const WORD_BYTES = 32;
-
-/** Strips leading zero bytes so a 32-byte word becomes an RLP scalar. */
-function trimLeadingZeros(word: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < word.length && word[i] === 0) i++;
-  return word.subarray(i);
-}
 
 function slotKey(slot: bigint): Uint8Array {
   if (slot < 0n || slot >> 256n !== 0n) throw new RangeError(`storage slot ${slot} is not a 256-bit word`);
