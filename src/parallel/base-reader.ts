@@ -10,7 +10,7 @@
 import { open, type Database, type RootDatabase } from "lmdb";
 import { writeWord } from "../exec/abi";
 import { HAS_CODE, HAS_STORAGE_ROOT } from "../state/account-record";
-import { storageRowKey } from "../state/byte-keys";
+import { idKey, storageRowKey } from "../state/byte-keys";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
@@ -52,7 +52,9 @@ export class LmdbBaseReader implements BaseReader {
    * LMDB read. The main thread's StateDb keeps its disk reads on the same terms.
    */
   private readonly accountRows = new Map<string, Uint8Array | null>();
-  private readonly slotRows = new Map<string, Uint8Array | null>();
+  /** By account, then slot. */
+  private readonly slotRows = new Map<string, Map<string, Uint8Array | null>>();
+  private rows = 0;
   private version = -1;
 
   constructor(
@@ -72,19 +74,21 @@ export class LmdbBaseReader implements BaseReader {
   beginBatch(): void {
     this.root.resetReadTxn();
     const version = this.heap.i32[Control.LMDB_VERSION]!;
-    if (version === -1 || version !== this.version || this.accountRows.size + this.slotRows.size > ROW_CACHE_LIMIT) {
+    if (version === -1 || version !== this.version || this.rows > ROW_CACHE_LIMIT) {
       this.accountRows.clear();
       this.slotRows.clear();
+      this.rows = 0;
     }
     this.version = version;
   }
 
   loadAccount(address: Uint8Array, rec: number): number {
-    const k = latin1(address);
+    const k = idKey(address);
     let raw = this.accountRows.get(k);
     if (raw === undefined) {
       raw = this.accounts.getBinary(address) ?? null;
       this.accountRows.set(k, raw);
+      this.rows++;
     }
     if (raw === null) return 0;
     return this.decodeRecord(address, raw, rec);
@@ -133,18 +137,21 @@ export class LmdbBaseReader implements BaseReader {
   }
 
   loadSlot(address: Uint8Array, key: Uint8Array, rec: number): void {
-    const row = storageRowKey(address, key);
-    const k = latin1(row);
-    let v = this.slotRows.get(k);
+    const ak = idKey(address);
+    const sk = idKey(key);
+    let slots = this.slotRows.get(ak);
+    if (slots === undefined) this.slotRows.set(ak, (slots = new Map()));
+    let v = slots.get(sk);
     if (v === undefined) {
-      v = this.storage.getBinary(row) ?? null;
-      this.slotRows.set(k, v);
+      v = this.storage.getBinary(storageRowKey(address, key)) ?? null;
+      slots.set(sk, v);
+      this.rows++;
     }
     if (v !== null && v.length !== 0) this.heap.u8.set(v, (rec + SlotRec.BASE_VALUE) * 4 + 32 - v.length);
   }
 
   code(address: Uint8Array, codeHash: Uint8Array): Uint8Array {
-    const k = latin1(codeHash);
+    const k = idKey(codeHash);
     let c = this.codeCache.get(k);
     if (c === undefined) {
       c = this.codes.getBinary(codeHash) ?? EMPTY;
@@ -160,10 +167,6 @@ export class LmdbBaseReader implements BaseReader {
 
 /** Rows a worker keeps from LMDB before starting over. */
 const ROW_CACHE_LIMIT = 200_000;
-
-function latin1(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.length).toString("latin1");
-}
 
 /** Worker side of the mailbox: blocks until the main thread answers. */
 export class MailboxBaseReader implements BaseReader {
@@ -222,7 +225,7 @@ export class MailboxBaseReader implements BaseReader {
   }
 
   code(address: Uint8Array, codeHash: Uint8Array): Uint8Array {
-    const k = latin1(codeHash);
+    const k = idKey(codeHash);
     let c = this.codeCache.get(k);
     if (c === undefined) {
       this.mbBytes.set(address, Mailbox.ADDRESS * 4);
@@ -331,7 +334,7 @@ export class HostBaseReader implements BaseReader {
     i32[rec + Acct.BASE_CODE_SIZE] = a.code.length;
     i32[rec + Acct.BASE_SLOT_COUNT] = Math.max(count, 0);
     if (a.code.length !== 0) {
-      const k = latin1(a.codeHash);
+      const k = idKey(a.codeHash);
       if (!this.codeCache.has(k)) this.codeCache.set(k, a.code);
     }
     return BaseFlags.Exists | (a.hasStorage ? BaseFlags.HasStorage : 0) | (count >= 0 ? BaseFlags.SlotCountKnown : 0);
@@ -344,7 +347,7 @@ export class HostBaseReader implements BaseReader {
   }
 
   code(address: Uint8Array, codeHash: Uint8Array): Uint8Array {
-    const k = latin1(codeHash);
+    const k = idKey(codeHash);
     let c = this.codeCache.get(k);
     if (c === undefined) {
       c = this.host!.account(address)?.code ?? EMPTY;
