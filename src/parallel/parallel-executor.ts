@@ -134,6 +134,9 @@ const MAX_HEAP_BYTES = 1 << 30;
  * re-executes (all swaps on one pool, say), and serial execution is faster.
  */
 const CHAIN_WINDOW = 32;
+
+/** Transactions laid out before the workers start: enough that they rarely wait for the rest. */
+const LAID_OUT_FIRST = 32;
 const CHAIN_SHARE = 0.75;
 
 interface PoolWorker {
@@ -246,7 +249,7 @@ export class ParallelExecutor implements BatchExecutor {
     if (chosen === "serial") return this.runSerial(env, txs, state, t0, "serial measured faster for batches of this size");
     if (this.mainSuspect) return this.runSerial(env, txs, state, t0, "main thread's core reloading after an error");
     try {
-      this.layOut(env, txs, 1);
+      this.layOut(env, txs, Math.min(txs.length, LAID_OUT_FIRST));
     } catch {
       this.grow();
       return this.runSerial(env, txs, state, t0, FAIL_NAMES[FailReason.HeapFull]!);
@@ -258,7 +261,7 @@ export class ParallelExecutor implements BatchExecutor {
     let committed: ExecResult[] = [];
     let failure: unknown = null;
     try {
-      this.layOutInputs(env, txs, 1);
+      this.layOutInputs(env, txs, Math.min(txs.length, LAID_OUT_FIRST));
       committed = this.runMain(env, txs, state, host);
     } catch (err) {
       // A heap too small for the inputs is marked failed and the batch runs serially.
@@ -331,7 +334,9 @@ export class ParallelExecutor implements BatchExecutor {
       i32[table + i * TXN_WORDS + Txn.INPUT] = at;
       i32[table + i * TXN_WORDS + Txn.INPUT_LEN] = encodeInput(env, txs[i]!, u8.subarray(at, at + size));
       Atomics.store(i32, Control.LAID_OUT, i + 1);
+      if ((i & 15) === 15) Atomics.notify(i32, Control.LAID_OUT);
     }
+    Atomics.notify(i32, Control.LAID_OUT);
   }
 
   /** Rings each parked worker's doorbell, or sends it a message when it is back in its event loop. */

@@ -115,9 +115,10 @@ export class TxnExecutor {
    */
   private waitLaidOut(j: TxnIndex): boolean {
     const i32 = this.i32;
-    for (let spins = 1; Atomics.load(i32, Control.LAID_OUT) <= j; spins++) {
+    for (let laid = Atomics.load(i32, Control.LAID_OUT); laid <= j; laid = Atomics.load(i32, Control.LAID_OUT)) {
       if (Atomics.load(i32, Control.FAIL) !== 0) return false;
-      if ((spins & 255) === 0) Atomics.wait(i32, Control.LAID_OUT, Atomics.load(i32, Control.LAID_OUT), 0.05);
+      // The main thread notifies every few transactions and at the end.
+      Atomics.wait(i32, Control.LAID_OUT, laid, 1);
     }
     return true;
   }
