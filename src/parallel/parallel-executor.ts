@@ -41,8 +41,8 @@
 //     is committed, else from the main thread through a mailbox (base-reader.ts); either way a
 //     location is fetched once per batch and shared.
 //
-// Who does what. The main thread lays out the batch in the shared heap and is itself one of the
-// participants: with `workers: N` it runs Block-STM tasks next to N - 1 Bun workers (on a
+// Who does what. The main thread lays out the batch in the shared heap (the workers start once
+// the first transactions are there, Control.LAID_OUT) and is itself one of the participants: with `workers: N` it runs Block-STM tasks next to N - 1 Bun workers (on a
 // machine with few cores a thread that only waited would waste one). Between tasks it commits:
 // once every lower transaction is committed, it validates transaction j once more (now against
 // final versions only), marks it committed (a status bit no validation abort can clear), and
@@ -57,12 +57,14 @@
 // of a size for which serial execution has measured faster on this machine (mode-chooser.ts)
 // run on the serial path; the results are the same.
 //
-// What it costs: per transaction, the multi-version reads and the recording of writes add a
-// couple of microseconds to the core's work, and the commit (decode, credit, apply, one
-// validation: several microseconds, most of a plain transfer's serial cost) is the main
-// thread's serial share. That share is what caps two threads well below 2x on cheap transactions; heavier ones
-// (ERC-20, swaps) gain more. `npx bun run bench parallel` shows where that leaves a machine,
-// including how much two serial executors at once really get from it.
+// What it costs, measured on a plain transfer (about 5 us serially): executing it here costs
+// about 6 us on a worker (the core, the multi-version reads, recording writes and reads), and
+// its commit about 3 us of the main thread (one validation, decoding the result, crediting the
+// tip, applying it to the state), so two threads do twice serial's work and barely match it.
+// An ERC-20 transfer (about 15 us) gains 1.3-1.4x; a swap over one of 100 pools 1.6-1.7x. Both
+// threads being busy also takes from serial something it gets for free on an idle second core:
+// JSC's concurrent GC and JIT threads. `npx bun run bench parallel` shows where that leaves a
+// machine, including how much two serial executors at once really get from it.
 import { type AccountChange, decodeOutput, encodeInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
