@@ -171,6 +171,8 @@ export class ParallelExecutor implements BatchExecutor {
   private mainSuspect = false;
   private mainReload: Promise<void> | null = null;
   private readonly codeCache = new Map<string, Uint8Array>();
+  /** Main-thread commit time of the running batch (BatchStats.commitNs). */
+  private commitNs = 0;
   /** While laying out a batch: each sender's latest transaction so far. */
   private readonly lastBySender = new Map<string, number>();
   private readonly chooser: ModeChooser | null;
@@ -301,6 +303,7 @@ export class ParallelExecutor implements BatchExecutor {
     const heap = this.heap;
     const { i32, u8 } = heap;
     heap.reset();
+    this.commitNs = 0;
     const n = txs.length;
     // One 64-byte cache line per transaction: threads working on neighbours share no line.
     const table = (heap.alloc(n * TXN_WORDS + 16) + 15) & ~15;
@@ -420,6 +423,8 @@ export class ParallelExecutor implements BatchExecutor {
         serve();
         // Commit what is final, in order.
         let next = results.length;
+        const first = next;
+        const c0 = Bun.nanoseconds();
         while (next < sched.limit) {
           const s = sched.status(next);
           if ((s & 3) !== TxnStatus.Executed) break;
@@ -475,6 +480,7 @@ export class ParallelExecutor implements BatchExecutor {
             chained = 0;
           }
         }
+        if (next > first) this.commitNs += Bun.nanoseconds() - c0;
         if (next >= sched.limit || Atomics.load(i32, Control.FAIL) !== FailReason.None) break;
         if (task.kind === TaskKind.None) {
           if (!sched.nextTask(task)) {
@@ -574,6 +580,7 @@ export class ParallelExecutor implements BatchExecutor {
       fallback,
       incarnations,
       execNs,
+      commitNs: this.commitNs,
       wallNs: Bun.nanoseconds() - t0,
     };
     return results;
@@ -628,6 +635,7 @@ export class ParallelExecutor implements BatchExecutor {
       fallback: why,
       incarnations: new Uint16Array(n).fill(1),
       execNs,
+      commitNs: 0,
       wallNs: Bun.nanoseconds() - t0,
     };
     this.chooser?.record(n, "serial", this.lastStats.wallNs);
