@@ -34,7 +34,7 @@ const opt = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const N = Number(opt("--txs") ?? 1000);
-const RUNS = Number(opt("--runs") ?? 5);
+const RUNS = Number(opt("--runs") ?? 15);
 /** Untimed runs first: a fresh worker reaches full speed only after some 30 batches of 1000 transactions (JIT tiers). */
 const WARMUP = 40;
 const only = opt("--workload");

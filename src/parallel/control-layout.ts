@@ -74,10 +74,12 @@ export const Control = {
    * already run the first ones; a worker handed a transaction past this waits for it.
    */
   LAID_OUT: 10 * LINE,
+  /** Bumped by every execution once its writes (and removals) are in the store (Txn.VALID_FROM). */
+  PUBLISHED: 11 * LINE,
 } as const;
 
 /** Size of the control block in words; the heap's allocations start after it. */
-export const CONTROL_WORDS = 11 * LINE;
+export const CONTROL_WORDS = 12 * LINE;
 
 /** Why the main thread must run the rest of a batch serially (Control.LIMIT_REASON). */
 export const enum FallbackReason {

@@ -45,7 +45,8 @@
 // the first transactions are there, Control.LAID_OUT) and is itself one of the participants: with `workers: N` it runs Block-STM tasks next to N - 1 Bun workers (on a
 // machine with few cores a thread that only waited would waste one). Between tasks it commits:
 // once every lower transaction is committed, it validates transaction j once more (now against
-// final versions only), marks it committed (a status bit no validation abort can clear), and
+// final versions only; skipped when a validation that started after every lower transaction's
+// last writes already found j's reads holding, Txn.VALID_FROM), marks it committed (a status bit no validation abort can clear), and
 // right away decodes its output, credits its deferred tip and applies its changes to the state,
 // while the workers go on with later transactions. So the serial part of a batch (decoding and
 // applying, which must happen on the main thread, in order) overlaps execution instead of
@@ -408,6 +409,8 @@ export class ParallelExecutor implements BatchExecutor {
     /** A coinbase credit not applied yet (a later one will supersede it), and whether one was. */
     let pendingCredit: AccountChange | null = null;
     let credited = false;
+    /** The latest Txn.PUBLISHED_AT of the committed transactions. */
+    let publishedBelow = 0;
     /** Transactions of the current window that read a write of one of their `chainReach` predecessors. */
     let chained = 0;
     const chainReach = pool.length + 1;
@@ -429,8 +432,11 @@ export class ParallelExecutor implements BatchExecutor {
           const s = sched.status(next);
           if ((s & 3) !== TxnStatus.Executed) break;
           const inc = s >>> INC_SHIFT;
-          if (Atomics.load(i32, Control.DONE) === 0) {
-            // Every lower transaction is final: one more validation makes this one final too.
+          const e = table + next * TXN_WORDS;
+          const validFrom = Atomics.load(i32, e + Txn.VALID_FROM);
+          if (Atomics.load(i32, Control.DONE) === 0 && (validFrom === 0 || validFrom < publishedBelow)) {
+            // Every lower transaction is final: one more validation makes this one final too,
+            // unless one already ran after the last of them published its writes.
             check.kind = TaskKind.Validate;
             check.txn = next;
             check.incarnation = inc;
@@ -445,7 +451,7 @@ export class ParallelExecutor implements BatchExecutor {
             }
           }
           if (!sched.tryCommit(next, inc)) break;
-          const e = table + next * TXN_WORDS;
+          publishedBelow = Math.max(publishedBelow, i32[e + Txn.PUBLISHED_AT]!);
           const at = i32[e + Txn.OUTPUT]!;
           const r = decodeOutput(u8.subarray(at, at + i32[e + Txn.OUTPUT_LEN]!));
           if (i32[e + Txn.OUTPUT_DEFERRED]) {

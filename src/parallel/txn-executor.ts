@@ -132,8 +132,16 @@ export class TxnExecutor {
       return this.sched.finishValidation(j, false, task);
     }
     this.stats.validations++;
-    const valid = this.readsStillHold(j, Atomics.load(this.i32, t + Txn.READS));
+    const i32 = this.i32;
+    const from = Atomics.load(i32, Control.PUBLISHED);
+    const rs = Atomics.load(i32, t + Txn.READS);
+    const valid = this.readsStillHold(j, rs);
     this.lastValid = valid;
+    if (valid) {
+      // Everything published before `from` leaves these reads as they are (Txn.VALID_FROM).
+      Atomics.store(i32, t + Txn.VALID_FROM, from);
+      if (Atomics.load(i32, t + Txn.READS) !== rs) Atomics.store(i32, t + Txn.VALID_FROM, 0);
+    }
     const aborted = !valid && this.sched.tryValidationAbort(j, task.incarnation);
     if (aborted) {
       this.stats.validationAborts++;
@@ -220,10 +228,13 @@ export class TxnExecutor {
     for (let k = 0; k < reads.length; k++) i32[rs + 1 + k] = reads[k]!;
     i32[t + Txn.OUTPUT] = output;
     i32[t + Txn.OUTPUT_LEN] = raw.length;
-    i32[t + Txn.OUTPUT_INC] = incarnation;
     i32[t + Txn.OUTPUT_DEFERRED] = defer ? 1 : 0;
     Atomics.store(i32, t + Txn.WRITES, ws);
     Atomics.store(i32, t + Txn.READS, rs);
+    // After READS: a validation of the old read set that stores VALID_FROM later sees READS
+    // changed and clears it again.
+    Atomics.store(i32, t + Txn.VALID_FROM, 0);
+    Atomics.store(i32, t + Txn.PUBLISHED_AT, Atomics.add(i32, Control.PUBLISHED, 1) + 1);
     return wroteNew;
   }
 

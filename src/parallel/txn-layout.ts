@@ -1,9 +1,9 @@
 // Layout of the transaction table: TXN_WORDS 32-bit words per transaction, at
 // Control.TXN_TABLE, plus the formats of the read and write sets those words point to.
-// One entry is one 64-byte cache line, so workers updating neighbouring transactions'
-// status words do not share lines.
+// One entry is two 64-byte cache lines (the table is line-aligned), so workers updating
+// neighbouring transactions' status words do not share lines.
 
-export const TXN_WORDS = 16;
+export const TXN_WORDS = 32;
 
 export const Txn = {
   /**
@@ -42,8 +42,13 @@ export const Txn = {
   INPUT_LEN: 9,
   /** TxnFlags. */
   FLAGS: 10,
-  /** Incarnation that produced OUTPUT (the main thread checks it against STATUS at the end). */
-  OUTPUT_INC: 11,
+  /**
+   * Control.PUBLISHED as a validation that found the current read set (READS) still holding
+   * read it before starting (0: none since READS last changed). When it is at least every
+   * lower transaction's PUBLISHED_AT, nothing they wrote since can have moved those reads: the
+   * main thread commits without validating again.
+   */
+  VALID_FROM: 11,
   /** Wall time of the latest finished execution in nanoseconds (saturating), for the simulation. */
   EXEC_NS: 12,
   /** Executions started, all incarnations (statistics). */
@@ -56,6 +61,8 @@ export const Txn = {
    * stale nonce and failing validation (the main thread fills it in).
    */
   PREV_SAME_SENDER: 15,
+  /** Control.PUBLISHED right after the latest finished execution published its writes. */
+  PUBLISHED_AT: 16,
 } as const;
 
 /** The incarnation sits above the two TxnStatus bits and the committed bit. */
