@@ -220,13 +220,15 @@ export function readWord(view: DataView, at: number): bigint {
 }
 
 const NO_BYTES = new Uint8Array(0);
+const NO_LOGS: Log[] = Object.freeze([]) as unknown as Log[];
+const NO_SLOTS: [Uint8Array, Uint8Array][] = Object.freeze([]) as unknown as [Uint8Array, Uint8Array][];
 
 /**
  * Decodes an output buffer, all but the read set (decodeReadSet: nothing on the commit path
  * needs it); `buf` is copied from, never kept. Called once per transaction on the commit
- * path, so it allocates only what the result holds: empty return data and the empty code hash
- * are shared (never written to by anyone), and the created address is copied only for a
- * creation.
+ * path, so it allocates only what the result holds: empty return data, empty log and slot lists
+ * (frozen) and the empty code hash are shared, as nobody writes to a result's parts, and the
+ * created address is copied only for a creation.
  */
 export function decodeOutput(buf: Uint8Array): ExecResult {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -238,8 +240,8 @@ export function decodeOutput(buf: Uint8Array): ExecResult {
   if (status === ExecStatus.Success && !isZero(buf, 24, 44)) createdAddress = buf.slice(24, 44);
   const n = view.getUint32(44, true);
   const returnData = n === 0 ? NO_BYTES : buf.slice(48, 48 + n);
-  const logs: Log[] = [];
-  let p = decodeLogs(buf, view, 48 + n, logs);
+  const logs: Log[] = view.getUint32(48 + n, true) === 0 ? NO_LOGS : [];
+  let p = decodeLogs(buf, view, 48 + n, logs === NO_LOGS ? null : logs);
   const accounts: AccountChange[] = [];
   for (let k = view.getUint32(p, true), _ = (p += 4); k > 0; k--) {
     const address = buf.slice(p, p + 20);
@@ -251,8 +253,10 @@ export function decodeOutput(buf: Uint8Array): ExecResult {
     p += 97;
     let code: Uint8Array | null = null;
     if (flags & ACCOUNT_CODE_CHANGED) code = buf.slice(p, (p += codeLen));
-    const storage: [Uint8Array, Uint8Array][] = [];
-    for (let s = view.getUint32(p, true), _ = (p += 4); s > 0; s--, p += 64) storage.push([buf.slice(p, p + 32), buf.slice(p + 32, p + 64)]);
+    const nSlots = view.getUint32(p, true);
+    p += 4;
+    const storage: [Uint8Array, Uint8Array][] = nSlots === 0 ? NO_SLOTS : [];
+    for (let s = nSlots; s > 0; s--, p += 64) storage.push([buf.slice(p, p + 32), buf.slice(p + 32, p + 64)]);
     accounts.push({ address, deleted: (flags & ACCOUNT_DELETED) !== 0, nonce, balance, codeHash, code, storage });
   }
   return { status, invalidReason, gasUsed, gasRefunded, createdAddress, returnData, logs, accounts };
