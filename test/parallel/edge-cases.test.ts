@@ -28,7 +28,7 @@ describe("LMDB pre-state read by the workers", () => {
   afterAll(async () => {
     await exec?.close();
     await store?.close();
-    rmSync(datadir, { recursive: true, force: true });
+    if (datadir) rmSync(datadir, { recursive: true, force: true });
   });
 
   test("every bench workload gives serial's results and state root", async () => {
@@ -55,6 +55,42 @@ describe("LMDB pre-state read by the workers", () => {
       state.discard();
     }
   }, 120_000);
+
+  test("workers keep LMDB rows across batches only until the state commits", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bunseq-parallel-rows-"));
+    const rows = ChainStore.open(dir);
+    const state = rows.state;
+    const env = blockEnv(addr(99, 2));
+    const w = new WorldBuilder(core, env, state);
+    const senders = Array.from({ length: 24 }, (_, i) => addr(40, i));
+    w.fund(senders);
+    await state.commit();
+    const isCommitted = () => state.commitsInFlight === 0 && !state.hasUncomputedChanges;
+    const ex = await ParallelExecutor.create({
+      workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false,
+      lmdb: { path: join(dir, "chain"), isCommitted, version: () => state.commitCount },
+    });
+    try {
+      // Each round reads the senders the round before changed (nonce, balance) and the
+      // recipients it created: rows kept from before the commit would be stale.
+      for (let round = 0; round < 3; round++) {
+        const txs = senders.map((s, i) => w.tx(s, addr(41, i), new Uint8Array(0), 21_000n, { value: 1000n + BigInt(round) }));
+        const expected = await serial.execute(env, txs, state);
+        const root = state.computeStateRoot();
+        state.discard();
+        expect(isCommitted()).toBe(true);
+        const got = await ex.execute(env, txs, state);
+        expect(ex.lastStats!.mode).toBe("parallel");
+        expect(got).toEqual(expected);
+        expect(state.computeStateRoot()).toEqual(root);
+        await state.commit();
+      }
+    } finally {
+      await ex.close();
+      await rows.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 /** A state that cannot count storage slots: only the `hasStorage` flag, as HostState promises. */
