@@ -6,16 +6,20 @@
 // either is always safe; only speed is at stake.
 //
 // Batches fall into size classes (powers of two). Each class keeps a moving average of
-// nanoseconds per transaction for each mode, tries each mode a few times first, then runs the
-// faster one and re-tries the slower one every PROBE_EVERY batches so that a change of workload
-// or load is noticed.
+// nanoseconds per transaction for each mode, alternates the modes for its first batches, then
+// runs the faster one and re-tries the slower one every PROBE_EVERY batches so that a change of
+// workload or load is noticed. A probe that finds the slower mode faster than its average says it
+// is still warming up (JIT tiers take a few hundred batches on Block-STM's threads), so it is
+// re-tried right after, rather than judged on how it ran cold.
 
 export type Mode = "parallel" | "serial";
 
 /** Batches per size class after which the slower mode is tried again. */
 export const PROBE_EVERY = 16;
-/** Runs of each mode a size class needs before its averages are trusted. */
-export const WARMUP_RUNS = 2;
+/** Runs of each mode a size class needs before its averages are trusted (the modes alternate). */
+export const WARMUP_RUNS = 4;
+/** A probe this much faster than its mode's average means the mode is still speeding up. */
+const IMPROVING = 0.97;
 const ALPHA = 0.5;
 
 interface ClassStats {
@@ -29,8 +33,7 @@ export class ModeChooser {
 
   choose(txs: number): Mode {
     const c = this.stats(txs);
-    if (c.runs.parallel < WARMUP_RUNS) return "parallel";
-    if (c.runs.serial < WARMUP_RUNS) return "serial";
+    if (c.runs.parallel < WARMUP_RUNS || c.runs.serial < WARMUP_RUNS) return c.runs.parallel <= c.runs.serial ? "parallel" : "serial";
     const faster: Mode = c.nsPerTx.parallel < c.nsPerTx.serial ? "parallel" : "serial";
     if (++c.sinceProbe < PROBE_EVERY) return faster;
     c.sinceProbe = 0;
@@ -42,7 +45,11 @@ export class ModeChooser {
     if (txs === 0) return;
     const c = this.stats(txs);
     const perTx = ns / txs;
-    // Warm-up runs replace each other: the first run of a mode pays for compiling its code.
+    const warm = c.runs.parallel >= WARMUP_RUNS && c.runs.serial >= WARMUP_RUNS;
+    const slower = c.nsPerTx[mode] > c.nsPerTx[mode === "parallel" ? "serial" : "parallel"];
+    // Re-try a slower mode that is still getting faster at once.
+    if (warm && slower && perTx < c.nsPerTx[mode] * IMPROVING) c.sinceProbe = PROBE_EVERY - 1;
+    // Warm-up runs replace each other: early runs of a mode pay for compiling its code.
     c.nsPerTx[mode] = c.runs[mode] < WARMUP_RUNS ? perTx : c.nsPerTx[mode] + ALPHA * (perTx - c.nsPerTx[mode]);
     c.runs[mode]++;
   }
