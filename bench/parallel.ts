@@ -35,12 +35,9 @@ const opt = (name: string): string | undefined => {
 };
 const N = Number(opt("--txs") ?? 1000);
 const RUNS = Number(opt("--runs") ?? 15);
-/**
- * Untimed runs first: of the measured code alone in chunks until a chunk's median stops
- * improving (at most MAX_WARMUP runs), then WARMUP alternating with the baseline.
- */
-const WARMUP_CHUNK = 25;
-const MAX_WARMUP = 500;
+/** Untimed runs first: of the measured code alone (300, or 15 s), then WARMUP alternating with the baseline. */
+const WARMUP_RUNS_ALONE = 300;
+const WARMUP_NS_ALONE = 15e9;
 const WARMUP = 10;
 const only = opt("--workload");
 const graphDir = opt("--graphs") ?? mkdtempSync(join(tmpdir(), "bunseq-parallel-graphs-"));
@@ -106,16 +103,9 @@ async function paired(fn: () => Promise<unknown>, baseline: (() => Promise<unkno
   };
   const samples: number[] = [];
   const base: number[] = [];
-  // Until steady: the parallel path's code keeps getting faster for a few hundred batches (JIT
-  // tiers on every thread), and a sequencer runs for days.
-  let best = Infinity;
-  for (let chunk = 0, flat = 0; chunk < MAX_WARMUP / WARMUP_CHUNK && flat < 2; chunk++) {
-    const times: number[] = [];
-    for (let w = 0; w < WARMUP_CHUNK; w++) await run(fn, times);
-    const m = median(times);
-    flat = m < best * 0.98 ? 0 : flat + 1;
-    best = Math.min(best, m);
-  }
+  // The parallel path's code keeps getting faster for a few hundred batches (JIT tiers on every
+  // thread, in steps), and a sequencer runs for days: measure it warm.
+  for (let w = 0, t0 = Bun.nanoseconds(); w < WARMUP_RUNS_ALONE && Bun.nanoseconds() - t0 < WARMUP_NS_ALONE; w++) await run(fn, null);
   for (let w = 0; w < WARMUP; w++) {
     await run(fn, null);
     if (baseline) await run(baseline, null);
