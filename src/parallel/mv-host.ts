@@ -49,9 +49,9 @@ export class MvHost implements HostState {
   /** The read set being built, READ_WORDS numbers per entry. */
   readonly reads: number[] = [];
   /** By account record. */
-  readonly observed = new Map<number, Observed>();
-  /** Slot values as first read, by slot record, for the slot-count changes of the writes. */
-  readonly originals = new Map<number, Uint8Array>();
+  observed = new Map<number, Observed>();
+  /** Whether each slot read was non-zero when first read, by slot record: the slot-count changes of the writes. */
+  nonZeroBefore = new Map<number, boolean>();
   private readonly out = new ReadOutcome();
   private readonly value = new Uint8Array(32);
   private readonly i32: Int32Array;
@@ -84,8 +84,9 @@ export class MvHost implements HostState {
     this.metCoinbase = false;
     this.fallback = FallbackReason.None;
     this.reads.length = 0;
-    this.observed.clear();
-    this.originals.clear();
+    // Fresh maps cost less than clearing used ones.
+    this.observed = new Map();
+    this.nonZeroBefore = new Map();
     this.versions.unknownStorage = false;
     if (coinbase !== this.coinbaseBytes) {
       this.coinbaseBytes = coinbase; // a new array every batch
@@ -151,7 +152,7 @@ export class MvHost implements HostState {
     if (r.kind === ReadKind.Base) value.set(this.u8.subarray((rec + SlotRec.BASE_VALUE) * 4, (rec + SlotRec.BASE_VALUE) * 4 + 32));
     this.note(rec, ReadEntry.Slot, r, acct.rec);
     out.set(value);
-    this.originals.set(rec, value.slice());
+    if (!this.nonZeroBefore.has(rec)) this.nonZeroBefore.set(rec, !isZeroAt(value, 0, 32));
   }
 
   blockHash(n: bigint): Uint8Array | undefined {

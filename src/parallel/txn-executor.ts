@@ -283,8 +283,7 @@ export class TxnExecutor {
       for (let s = 0; s < nSlots; s++, p += 64) {
         const slotRec = mv.slot(raw, raw, addressAt, p);
         this.put(slotRec, Field.Slot, j, inc, 0, raw, p + 32, 32, 0);
-        const before = host.originals.get(slotRec);
-        delta += (isZeroAt(raw, p + 32, 32) ? 0 : 1) - (before === undefined || isZeroAt(before, 0, 32) ? 0 : 1);
+        delta += (isZeroAt(raw, p + 32, 32) ? 0 : 1) - (host.nonZeroBefore.get(slotRec) === true ? 1 : 0);
       }
       if (delta !== 0) this.put(rec, Field.SlotCount, j, inc, VersionFlags.Delta, null, 0, 0, delta);
     }
