@@ -18,7 +18,7 @@ export function idKey(b: Uint8Array): string {
   const n = b.length;
   if (n !== 20 && n !== 32) throw new RangeError(`idKey takes 20 or 32 bytes, got ${n}`);
   let h = 0x811c9dc5 ^ n;
-  for (let i = 0; i < n; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  for (let i = 0; i < n; i += 4) h = Math.imul(h ^ (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)), 0x01000193) ^ (h >>> 15);
   const hit = interned.get(h);
   if (hit !== undefined && sameBytes(hit.bytes, b)) return hit.key;
   const f = String.fromCharCode;
