@@ -22,6 +22,16 @@ export type Backend = "wasm" | "native";
 /** Maps a pointer into the core's memory to a byte view (valid until the core runs again). */
 type ViewFn = (ptr: number, len: number) => Uint8Array;
 
+/** Copies between the core's memory and the host's own arrays, with no view per call. */
+interface CoreMemory {
+  view: ViewFn;
+  /** Fills `dst` from `ptr`. */
+  read(ptr: number, dst: Uint8Array): void;
+  /** Copies `src` to `ptr`. */
+  write(ptr: number, src: Uint8Array): void;
+  zero(ptr: number, len: number): void;
+}
+
 interface CoreExports {
   inputBuffer(size: number): number;
   execute(len: number): number;
@@ -34,42 +44,57 @@ export class CoreError extends Error {
   override name = "CoreError";
 }
 
-/** The host functions of evm_abi.h, over whatever HostState the current call supplies. */
-function hostFunctions(core: { host: HostState | null }, view: ViewFn) {
+/**
+ * The host functions of evm_abi.h, over whatever HostState the current call supplies. Arguments
+ * are copied into arrays kept for the purpose and answers copied back (HostState promises not to
+ * keep what it is handed): a fresh view of the core's memory per argument cost more than the copy.
+ */
+function hostFunctions(core: { host: HostState | null }, mem: CoreMemory) {
   const state = () => {
     if (!core.host) throw new CoreError("the core asked for state outside of execute()");
     return core.host;
   };
+  const address = new Uint8Array(20);
+  const key = new Uint8Array(32);
+  const word = new Uint8Array(32);
+  const record = new Uint8Array(ACCOUNT_RECORD_SIZE);
   return {
     account(addrPtr: number, outPtr: number): number {
       const s = state();
-      if (s.accountInto) return s.accountInto(view(addrPtr, 20), view(outPtr, ACCOUNT_RECORD_SIZE)) ? 1 : 0;
-      const acct = s.account(view(addrPtr, 20));
-      if (!acct) return 0;
-      encodeAccountRecord(acct, view(outPtr, ACCOUNT_RECORD_SIZE));
+      mem.read(addrPtr, address);
+      if (s.accountInto) {
+        if (!s.accountInto(address, record)) return 0;
+      } else {
+        const acct = s.account(address);
+        if (!acct) return 0;
+        encodeAccountRecord(acct, record);
+      }
+      mem.write(outPtr, record);
       return 1;
     },
     code(addrPtr: number, outPtr: number): void {
       const s = state();
-      const code = s.accountCode ? s.accountCode(view(addrPtr, 20)) : s.account(view(addrPtr, 20))?.code;
-      if (code) view(outPtr, code.length).set(code);
+      mem.read(addrPtr, address);
+      const code = s.accountCode ? s.accountCode(address) : s.account(address)?.code;
+      if (code && code.length !== 0) mem.write(outPtr, code);
     },
     storage(addrPtr: number, keyPtr: number, outPtr: number): void {
-      const out = view(outPtr, 32);
-      out.fill(0);
-      state().storage(view(addrPtr, 20), view(keyPtr, 32), out);
+      mem.read(addrPtr, address);
+      mem.read(keyPtr, key);
+      word.fill(0);
+      state().storage(address, key, word);
+      mem.write(outPtr, word);
     },
     block_hash(number: bigint, outPtr: number): void {
-      const out = view(outPtr, 32);
       const h = state().blockHash(BigInt.asUintN(64, number));
-      if (h) out.set(h);
-      else out.fill(0);
+      if (h) mem.write(outPtr, h);
+      else mem.zero(outPtr, 32);
     },
     precompile(address: number, inPtr: number, inLen: number, outPtr: number, outCap: number): number {
-      const result = runHostPrecompile(address, view(inPtr, inLen).slice());
+      const result = runHostPrecompile(address, mem.view(inPtr, inLen).slice());
       if (!result) return -1;
       if (result.length > outCap) throw new CoreError(`precompile ${address} output exceeds ${outCap} bytes`);
-      view(outPtr, result.length).set(result);
+      mem.write(outPtr, result);
       return result.length;
     },
   };
@@ -140,14 +165,21 @@ export class EvmCore {
 
   private async initWasm(module: WebAssembly.Module): Promise<void> {
     let bytes = new Uint8Array(0);
-    const view: ViewFn = (ptr, len) => {
-      // Memory growth detaches the old buffer; re-wrap only then.
-      if (bytes.buffer !== memory.buffer) bytes = new Uint8Array(memory.buffer);
-      return bytes.subarray(ptr, ptr + len);
+    // Memory growth detaches the old buffer; re-wrap only then.
+    const current = () => (bytes.buffer === memory.buffer ? bytes : (bytes = new Uint8Array(memory.buffer)));
+    const view: ViewFn = (ptr, len) => current().subarray(ptr, ptr + len);
+    const mem: CoreMemory = {
+      view,
+      read(ptr, dst) {
+        const b = current();
+        for (let i = 0; i < dst.length; i++) dst[i] = b[ptr + i]!;
+      },
+      write: (ptr, src) => current().set(src, ptr),
+      zero: (ptr, len) => void current().fill(0, ptr, ptr + len),
     };
     const unsupported = () => 52; // ENOSYS: the core does no I/O; libc++ only links these in.
     const instance = await WebAssembly.instantiate(module, {
-      host: hostFunctions(this, view),
+      host: hostFunctions(this, mem),
       wasi_snapshot_preview1: { fd_write: unsupported, fd_close: unsupported, fd_seek: unsupported },
     });
     const ex = instance.exports as Record<string, any>;
@@ -183,7 +215,13 @@ export class EvmCore {
     }
     const empty = new Uint8Array(0);
     const view: ViewFn = (ptr, len) => (len === 0 ? empty : new Uint8Array(toArrayBuffer(ptr as any, 0, len)));
-    const fns = hostFunctions(this, view);
+    const mem: CoreMemory = {
+      view,
+      read: (ptr, dst) => dst.set(view(ptr, dst.length)),
+      write: (ptr, src) => view(ptr, src.length).set(src),
+      zero: (ptr, len) => void view(ptr, len).fill(0),
+    };
+    const fns = hostFunctions(this, mem);
     const callbacks = [
       new JSCallback(fns.account, { args: [T.ptr, T.ptr], returns: T.u32 }),
       new JSCallback(fns.code, { args: [T.ptr, T.ptr], returns: T.void }),
