@@ -261,6 +261,8 @@ export class ParallelExecutor implements BatchExecutor {
     }
     const host = mailboxHost(state);
     this.state = host;
+    // Counted from here, even if laying out the rest fails before runMain starts.
+    this.main.ex.beginBatch();
     // The workers start on the first transactions while the main thread lays out the rest.
     this.startWorkers();
     let committed: ExecResult[] = [];
