@@ -9,7 +9,7 @@
 // Whatever the source, the value lands in the record's base words, shared by all workers.
 import { open, type Database, type RootDatabase } from "lmdb";
 import { writeWord } from "../exec/abi";
-import { HAS_CODE, HAS_STORAGE_ROOT } from "../state/account-record";
+import { recordLayout } from "../state/account-record";
 import { idKey, storageRowKey } from "../state/byte-keys";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import { Control } from "./control-layout";
@@ -94,46 +94,24 @@ export class LmdbBaseReader implements BaseReader {
     return this.decodeRecord(address, raw, rec);
   }
 
-  /**
-   * Writes an LMDB account record (account-record.ts's layout) into the record's base words
-   * byte by byte: no bigints, no objects.
-   */
+  /** Writes an LMDB account record into the record's base words byte by byte: no bigints. */
   private decodeRecord(address: Uint8Array, raw: Uint8Array, rec: number): number {
     const { i32, u8 } = this.heap;
-    const bad = (why: string): never => {
-      throw new Error(`corrupt account record ${Buffer.from(address).toString("hex")}: ${why}`);
-    };
-    const flags = raw[0]!;
-    const nonceLen = raw[1]!;
-    if (raw.length < 3 || flags & ~(HAS_CODE | HAS_STORAGE_ROOT) || nonceLen > 8) bad("bad header");
-    let p = 2;
+    const l = recordLayout(raw);
+    if (typeof l === "string") throw new Error(`corrupt account record ${Buffer.from(address).toString("hex")}: ${l}`);
     const nonceAt = (rec + Acct.BASE_NONCE) * 4; // u64 little-endian
-    for (let i = 0; i < nonceLen; i++) u8[nonceAt + i] = raw[p + nonceLen - 1 - i]!;
-    p += nonceLen;
-    const balanceLen = raw[p++]!;
-    if (balanceLen > 32 || p + balanceLen > raw.length) bad("bad balance");
-    u8.set(raw.subarray(p, p + balanceLen), (rec + Acct.BASE_BALANCE) * 4 + 32 - balanceLen);
-    p += balanceLen;
+    for (let i = 0; i < l.nonceLen; i++) u8[nonceAt + i] = raw[l.nonceAt + l.nonceLen - 1 - i]!;
+    u8.set(raw.subarray(l.balanceAt, l.balanceAt + l.balanceLen), (rec + Acct.BASE_BALANCE) * 4 + 32 - l.balanceLen);
     const hashAt = (rec + Acct.BASE_CODE_HASH) * 4;
-    if (flags & HAS_CODE) {
-      if (p + 32 > raw.length) bad("truncated code hash");
-      const codeHash = raw.subarray(p, p + 32);
+    if (l.codeHashAt < 0) {
+      u8.set(EMPTY_CODE_HASH, hashAt);
+    } else {
+      const codeHash = raw.subarray(l.codeHashAt, l.codeHashAt + 32);
       u8.set(codeHash, hashAt);
       i32[rec + Acct.BASE_CODE_SIZE] = this.code(address, codeHash).length;
-      p += 32;
-    } else {
-      u8.set(EMPTY_CODE_HASH, hashAt);
     }
-    if (flags & HAS_STORAGE_ROOT) p += 32;
-    let slotCount = 0;
-    for (let scale = 1; ; scale *= 0x80) {
-      if (p >= raw.length || scale > 2 ** 42) bad("bad slot count");
-      const byte = raw[p++]!;
-      slotCount += (byte & 0x7f) * scale;
-      if (byte < 0x80) break;
-    }
-    i32[rec + Acct.BASE_SLOT_COUNT] = slotCount;
-    return BaseFlags.Exists | BaseFlags.SlotCountKnown | (slotCount > 0 ? BaseFlags.HasStorage : 0);
+    i32[rec + Acct.BASE_SLOT_COUNT] = l.slotCount;
+    return BaseFlags.Exists | BaseFlags.SlotCountKnown | (l.slotCount > 0 ? BaseFlags.HasStorage : 0);
   }
 
   loadSlot(address: Uint8Array, key: Uint8Array, rec: number): void {

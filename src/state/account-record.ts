@@ -20,8 +20,8 @@ export interface AccountRecord {
 // Layout: flags, nonce (len + bytes), balance (len + bytes), [codeHash],
 // [storageRoot], slotCount (LEB128). The two hashes are left out when they are
 // the empty defaults, so a plain account takes ~12 bytes instead of ~80.
-export const HAS_CODE = 1;
-export const HAS_STORAGE_ROOT = 2;
+const HAS_CODE = 1;
+const HAS_STORAGE_ROOT = 2;
 
 /** Compact encoding of `a` for the accounts database. */
 export function encodeAccountRecord(a: AccountRecord): Uint8Array {
@@ -50,8 +50,22 @@ export function encodeAccountRecord(a: AccountRecord): Uint8Array {
   return out;
 }
 
-/** Inverse of `encodeAccountRecord`; returns a reason string instead of a record when `b` is malformed. */
-export function decodeAccountRecord(b: Uint8Array): AccountRecord | string {
+/** Where the fields of an encoded record lie, for readers that copy bytes rather than build bigints. */
+export interface RecordLayout {
+  nonceAt: number;
+  /** Big-endian, no leading zeros (0 bytes: zero). */
+  nonceLen: number;
+  balanceAt: number;
+  balanceLen: number;
+  /** -1: the empty code hash. */
+  codeHashAt: number;
+  /** -1: the empty trie root. */
+  storageRootAt: number;
+  slotCount: number;
+}
+
+/** The layout of `b`, or a reason string when `b` is malformed. */
+export function recordLayout(b: Uint8Array): RecordLayout | string {
   let p = 0;
   const need = (n: number) => p + n <= b.length;
   if (!need(2)) return "truncated header";
@@ -59,19 +73,23 @@ export function decodeAccountRecord(b: Uint8Array): AccountRecord | string {
   if (flags & ~(HAS_CODE | HAS_STORAGE_ROOT)) return `unknown flags ${flags}`;
   const nonceLen = b[p++]!;
   if (nonceLen > 8 || !need(nonceLen + 1)) return "bad nonce";
-  const nonce = bytesToBigInt(b.subarray(p, (p += nonceLen)));
+  const nonceAt = p;
+  p += nonceLen;
   const balanceLen = b[p++]!;
   if (balanceLen > 32 || !need(balanceLen)) return "bad balance";
-  const balance = bytesToBigInt(b.subarray(p, (p += balanceLen)));
-  let codeHash = EMPTY_CODE_HASH;
-  let storageRoot = EMPTY_TRIE_ROOT;
+  const balanceAt = p;
+  p += balanceLen;
+  let codeHashAt = -1;
+  let storageRootAt = -1;
   if (flags & HAS_CODE) {
     if (!need(32)) return "truncated code hash";
-    codeHash = b.slice(p, (p += 32));
+    codeHashAt = p;
+    p += 32;
   }
   if (flags & HAS_STORAGE_ROOT) {
     if (!need(32)) return "truncated storage root";
-    storageRoot = b.slice(p, (p += 32));
+    storageRootAt = p;
+    p += 32;
   }
   let slotCount = 0;
   for (let scale = 1; ; scale *= 0x80) {
@@ -82,5 +100,18 @@ export function decodeAccountRecord(b: Uint8Array): AccountRecord | string {
     if (scale > 2 ** 42) return "slot count overflow";
   }
   if (p !== b.length) return "trailing bytes";
-  return { nonce, balance, codeHash, storageRoot, slotCount };
+  return { nonceAt, nonceLen, balanceAt, balanceLen, codeHashAt, storageRootAt, slotCount };
+}
+
+/** Inverse of `encodeAccountRecord`; returns a reason string instead of a record when `b` is malformed. */
+export function decodeAccountRecord(b: Uint8Array): AccountRecord | string {
+  const l = recordLayout(b);
+  if (typeof l === "string") return l;
+  return {
+    nonce: bytesToBigInt(b.subarray(l.nonceAt, l.nonceAt + l.nonceLen)),
+    balance: bytesToBigInt(b.subarray(l.balanceAt, l.balanceAt + l.balanceLen)),
+    codeHash: l.codeHashAt < 0 ? EMPTY_CODE_HASH : b.slice(l.codeHashAt, l.codeHashAt + 32),
+    storageRoot: l.storageRootAt < 0 ? EMPTY_TRIE_ROOT : b.slice(l.storageRootAt, l.storageRootAt + 32),
+    slotCount: l.slotCount,
+  };
 }
