@@ -185,12 +185,16 @@ export class StateDb implements HostState {
       const k = idKey(c.address);
       let delta = open.accounts.get(k);
       const prior = delta !== undefined ? delta.record : (this.record(k, c.address) ?? null);
+      const fresh = delta === undefined;
       if (delta === undefined) {
         delta = { address: c.address, record: prior, storageCleared: false, slots: new Map() };
         open.accounts.set(k, delta);
       }
       let dirty = this.dirty.get(k);
-      if (dirty === undefined) this.dirty.set(k, (dirty = { address: c.address, slots: new Map() }));
+      // Dirty accounts all belong to the open layer (commit() computes the root first), so an
+      // account new to the layer has the same slots written since the last root computation:
+      // one map serves both until the next computation drops the dirty entry.
+      if (dirty === undefined) this.dirty.set(k, (dirty = { address: c.address, slots: fresh ? delta.slots : new Map() }));
 
       if (c.deleted) {
         delta.record = null;
@@ -213,7 +217,7 @@ export class StateDb implements HostState {
         }
         const write: SlotWrite = [slot, value];
         delta.slots.set(sk, write);
-        dirty.slots.set(sk, write);
+        if (dirty.slots !== delta.slots) dirty.slots.set(sk, write);
       }
       if (c.code !== null && c.code.length !== 0) open.code.set(idKey(c.codeHash), [c.codeHash, c.code]);
       // A fresh object every time: the prior record may belong to a frozen layer being written.
