@@ -1,16 +1,12 @@
 // Hex is for edges (config, RPC, test vectors); hot paths stay in bytes.
 
-const HEX_CHARS = "0123456789abcdef";
-const BYTE_TO_HEX: string[] = Array.from(
-  { length: 256 },
-  (_, b) => HEX_CHARS[b >> 4]! + HEX_CHARS[b & 15]!,
-);
-
-/** Lower-case `0x`-prefixed hex of `bytes`. */
+/**
+ * Lower-case `0x`-prefixed hex of `bytes`. Uint8Array.prototype.toHex (native in Bun) is 3-10x
+ * faster than building the string in JS, which RPC formatting does for every hash, bloom and
+ * log of every receipt it sends.
+ */
 export function bytesToHex(bytes: Uint8Array): string {
-  let out = "0x";
-  for (let i = 0; i < bytes.length; i++) out += BYTE_TO_HEX[bytes[i]!];
-  return out;
+  return "0x" + (bytes as Uint8Array & { toHex(): string }).toHex();
 }
 
 function nibbleValue(code: number): number {
