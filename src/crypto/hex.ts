@@ -9,29 +9,20 @@ export function bytesToHex(bytes: Uint8Array): string {
   return "0x" + (bytes as Uint8Array & { toHex(): string }).toHex();
 }
 
-function nibbleValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48; // 0-9
-  if (code >= 97 && code <= 102) return code - 87; // a-f
-  if (code >= 65 && code <= 70) return code - 55; // A-F
-  return -1;
-}
-
 /**
  * Parses hex (with or without `0x`) into bytes. Throws on odd length or
  * non-hex characters rather than guessing, since silently padding hides bugs.
+ * Uint8Array.fromHex (native) does the work: every raw transaction and
+ * parameter arriving over RPC passes through here.
  */
 export function hexToBytes(hex: string): Uint8Array {
-  const start = hex.startsWith("0x") || hex.startsWith("0X") ? 2 : 0;
-  const digits = hex.length - start;
-  if (digits % 2 !== 0) throw new Error(`hexToBytes: odd number of hex digits in "${hex}"`);
-  const out = new Uint8Array(digits / 2);
-  for (let i = 0; i < out.length; i++) {
-    const hi = nibbleValue(hex.charCodeAt(start + 2 * i));
-    const lo = nibbleValue(hex.charCodeAt(start + 2 * i + 1));
-    if (hi < 0 || lo < 0) throw new Error(`hexToBytes: invalid hex character in "${hex}"`);
-    out[i] = (hi << 4) | lo;
+  const body = hex.startsWith("0x") || hex.startsWith("0X") ? hex.slice(2) : hex;
+  if (body.length % 2 !== 0) throw new Error(`hexToBytes: odd number of hex digits in "${hex}"`);
+  try {
+    return (Uint8Array as unknown as { fromHex(s: string): Uint8Array }).fromHex(body);
+  } catch {
+    throw new Error(`hexToBytes: invalid hex character in "${hex}"`);
   }
-  return out;
 }
 
 /** Big-endian unsigned bigint of arbitrary-length `bytes` (empty is 0n). */
