@@ -174,7 +174,8 @@ export class ParallelExecutor implements BatchExecutor {
   private readonly codeCache = new Map<string, Uint8Array>();
   /** Main-thread commit time of the running batch (BatchStats.commitNs). */
   private commitNs = 0;
-  /** While laying out a batch: each sender's latest transaction so far. */
+  /** Per transaction of the batch: the sender's previous transaction plus one (0: none). */
+  private prevSameSender = new Int32Array(0);
   private readonly lastBySender = new Map<string, number>();
   private readonly chooser: ModeChooser | null;
 
@@ -247,7 +248,8 @@ export class ParallelExecutor implements BatchExecutor {
     if (this.closed) throw new Error("ParallelExecutor is closed");
     const t0 = Bun.nanoseconds();
     if (txs.length < this.minParallelBatch) return this.runSerial(env, txs, state, t0, null);
-    if (this.minSenderParallelism > 0 && txs.length < this.minSenderParallelism * longestSenderRun(txs)) {
+    const longestRun = this.linkSenders(txs);
+    if (this.minSenderParallelism > 0 && txs.length < this.minSenderParallelism * longestRun) {
       return this.runSerial(env, txs, state, t0, "one sender's transactions dominate the batch");
     }
     const chosen = this.chooser?.choose(txs.length) ?? "parallel";
@@ -319,24 +321,43 @@ export class ParallelExecutor implements BatchExecutor {
     i32[Control.LIMIT] = n;
     i32[Control.GEN] = ++this.gen;
     u8.set(env.coinbase, Control.COINBASE * 4);
-    this.lastBySender.clear();
     this.layOutInputs(env, txs, 0, first);
   }
 
   /**
+   * Links each transaction to its sender's previous one in the batch (prevSameSender) and
+   * returns the most transactions any one sender has.
+   */
+  private linkSenders(txs: TxInput[]): number {
+    const n = txs.length;
+    if (this.prevSameSender.length < n) this.prevSameSender = new Int32Array(Math.max(n, 2 * this.prevSameSender.length));
+    const prev = this.prevSameSender;
+    const run = new Int32Array(n);
+    const last = this.lastBySender;
+    last.clear();
+    let longest = 0;
+    for (let i = 0; i < n; i++) {
+      const k = idKey(txs[i]!.sender);
+      const p = last.get(k);
+      prev[i] = p === undefined ? 0 : p + 1;
+      run[i] = p === undefined ? 1 : run[p]! + 1;
+      if (run[i]! > longest) longest = run[i]!;
+      last.set(k, i);
+    }
+    return longest;
+  }
+
+  /**
    * Encodes transactions [from, to) into the heap, each with its link to the sender's previous
-   * one, and publishes each as laid out (Control.LAID_OUT) once complete.
+   * one (linkSenders), and publishes each as laid out (Control.LAID_OUT) once complete.
    */
   private layOutInputs(env: BlockEnv, txs: TxInput[], from: number, to = txs.length): void {
     const heap = this.heap;
     const { i32, u8 } = heap;
     const table = i32[Control.TXN_TABLE]!;
-    const lastBySender = this.lastBySender;
+    const prev = this.prevSameSender;
     for (let i = from; i < to; i++) {
-      const sender = idKey(txs[i]!.sender);
-      const prev = lastBySender.get(sender);
-      if (prev !== undefined) i32[table + i * TXN_WORDS + Txn.PREV_SAME_SENDER] = prev + 1;
-      lastBySender.set(sender, i);
+      i32[table + i * TXN_WORDS + Txn.PREV_SAME_SENDER] = prev[i]!;
       const size = inputSize(txs[i]!);
       const at = heap.alloc((size + 3) >> 2) * 4;
       i32[table + i * TXN_WORDS + Txn.INPUT] = at;
@@ -687,19 +708,6 @@ function mainThreadCore(module: WebAssembly.Module, fresh: boolean): Promise<Evm
     mainCores.set(module, core);
   }
   return core;
-}
-
-/** The most transactions any one sender has in `txs`. */
-function longestSenderRun(txs: TxInput[]): number {
-  const count = new Map<string, number>();
-  let most = 0;
-  for (const tx of txs) {
-    const k = idKey(tx.sender);
-    const c = (count.get(k) ?? 0) + 1;
-    count.set(k, c);
-    if (c > most) most = c;
-  }
-  return most;
 }
 
 /** The batch state as the mailbox serves it, with the best slot count the state can give. */
