@@ -690,7 +690,12 @@ export class ParallelExecutor implements BatchExecutor {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const w of this.pool) w.worker.terminate();
+    for (const w of this.pool) {
+      // Out of its futex first: a parked worker would otherwise hold its thread until PARK_MS.
+      Atomics.store(w.mb, Mailbox.DOORBELL, Doorbell.Away);
+      Atomics.notify(w.mb, Mailbox.DOORBELL);
+      w.worker.terminate();
+    }
   }
 }
 

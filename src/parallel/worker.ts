@@ -31,8 +31,13 @@ export type ToWorker =
 /** Messages to the main thread. */
 export type FromWorker = { type: "ready"; id: number } | { type: "miss"; id: number };
 
-/** How long a worker stays parked on its doorbell after a batch. */
-const PARK_MS = 50;
+/**
+ * How long a worker stays parked on its doorbell after a batch. Long enough to outlast a run of
+ * serial batches (--parallel-mode auto re-tries Block-STM every 16): a batch that has to wake a
+ * worker by message starts late and makes Block-STM look slower than it is. Parked costs no CPU;
+ * growing the heap and closing send the worker away at once.
+ */
+const PARK_MS = 1000;
 
 let id = 0;
 let module: WebAssembly.Module;
