@@ -52,6 +52,16 @@ describe("ModeChooser", () => {
     expect(modes.slice(-20).filter((m) => m === "parallel").length).toBeGreaterThan(17);
   });
 
+  test("a near tie does not flip the choice", () => {
+    const c = new ModeChooser();
+    run(c, 512, 40, { parallel: 8_000, serial: 10_000 });
+    // Serial now runs about as fast as Block-STM: a 1% difference is noise, not a reason to switch.
+    const tie = { parallel: 8_000, serial: 7_920 };
+    run(c, 512, PROBE_EVERY * 3, tie);
+    const modes = run(c, 512, PROBE_EVERY * 2, tie);
+    expect(modes.filter((m) => m === "serial").length).toBeLessThanOrEqual(2); // the probes only
+  });
+
   test("follows a change of workload through the probes", () => {
     const c = new ModeChooser();
     run(c, 256, 30, { parallel: 6_000, serial: 10_000 });
