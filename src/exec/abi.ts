@@ -1,5 +1,6 @@
 // TypeScript mirror of wasm/include/evm_abi.h: the only place that knows the byte layouts of
 // the execution core's input and output buffers. Keep the two files in step (EVM_ABI_VERSION).
+import { bytesEqualAt, isZeroAt } from "../crypto/hex";
 import { EMPTY_CODE_HASH } from "../trie/state-root";
 
 export const ABI_VERSION = 2;
@@ -237,20 +238,21 @@ export function decodeOutput(buf: Uint8Array): ExecResult {
   const gasUsed = view.getBigUint64(8, true);
   const gasRefunded = view.getBigUint64(16, true);
   let createdAddress: Uint8Array | null = null;
-  if (status === ExecStatus.Success && !isZero(buf, 24, 44)) createdAddress = buf.slice(24, 44);
+  if (status === ExecStatus.Success && !isZeroAt(buf, 24, 20)) createdAddress = buf.slice(24, 44);
   const n = view.getUint32(44, true);
   const returnData = n === 0 ? NO_BYTES : buf.slice(48, 48 + n);
   const logs: Log[] = view.getUint32(48 + n, true) === 0 ? NO_LOGS : [];
   let p = decodeLogs(buf, view, 48 + n, logs === NO_LOGS ? null : logs);
   const accounts: AccountChange[] = [];
   for (let k = view.getUint32(p, true), _ = (p += 4); k > 0; k--) {
+    const flags = buf[p + OutAccount.FLAGS]!;
+    const hashAt = p + OutAccount.CODE_HASH;
+    const codeLen = view.getUint32(p + OutAccount.CODE_LEN, true);
     const address = buf.slice(p, p + 20);
-    const flags = buf[p + 20]!;
-    const nonce = view.getBigUint64(p + 21, true);
-    const balance = readWord(view, p + 29);
-    const codeHash = bytesAre(buf, p + 61, EMPTY_CODE_HASH) ? EMPTY_CODE_HASH : buf.slice(p + 61, p + 93);
-    const codeLen = view.getUint32(p + 93, true);
-    p += 97;
+    const nonce = view.getBigUint64(p + OutAccount.NONCE, true);
+    const balance = readWord(view, p + OutAccount.BALANCE);
+    const codeHash = bytesEqualAt(buf, hashAt, EMPTY_CODE_HASH, 0, 32) ? EMPTY_CODE_HASH : buf.slice(hashAt, hashAt + 32);
+    p += OutAccount.SIZE;
     let code: Uint8Array | null = null;
     if (flags & ACCOUNT_CODE_CHANGED) code = buf.slice(p, (p += codeLen));
     const nSlots = view.getUint32(p, true);
@@ -262,7 +264,19 @@ export function decodeOutput(buf: Uint8Array): ExecResult {
   return { status, invalidReason, gasUsed, gasRefunded, createdAddress, returnData, logs, accounts };
 }
 
-/** Decodes the logs at `p` into `logs`; returns the offset past them. */
+/**
+ * Byte offsets within one account of an output's account section (after its u32 count): address
+ * at 0, then these; the entry's code (CODE_LEN bytes, only with ACCOUNT_CODE_CHANGED) follows
+ * SIZE, then a u32 slot count and 64 bytes (key, value) per slot.
+ */
+export const OutAccount = { FLAGS: 20, NONCE: 21, BALANCE: 29, CODE_HASH: 61, CODE_LEN: 93, SIZE: 97 } as const;
+
+/** Byte offset of the account section (its u32 count) in an output buffer. */
+export function outputAccountsAt(buf: Uint8Array, view: DataView): number {
+  return decodeLogs(buf, view, 48 + view.getUint32(44, true), null);
+}
+
+/** Decodes the logs at `p` into `logs` (or only skips them); returns the offset past them. */
 function decodeLogs(buf: Uint8Array, view: DataView, p: number, logs: Log[] | null): number {
   for (let n = view.getUint32(p, true), _ = (p += 4); n > 0; n--) {
     const address = logs && buf.slice(p, p + 20);
@@ -280,10 +294,10 @@ function decodeLogs(buf: Uint8Array, view: DataView, p: number, logs: Log[] | nu
 /** The read set of an output buffer (see evm_abi.h). */
 export function decodeReadSet(buf: Uint8Array): ReadSet {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  let p = decodeLogs(buf, view, 48 + view.getUint32(44, true), null);
+  let p = outputAccountsAt(buf, view);
   for (let n = view.getUint32(p, true), _ = (p += 4); n > 0; n--) {
-    const codeLen = buf[p + 20]! & ACCOUNT_CODE_CHANGED ? view.getUint32(p + 93, true) : 0;
-    p += 97 + codeLen;
+    const codeLen = buf[p + OutAccount.FLAGS]! & ACCOUNT_CODE_CHANGED ? view.getUint32(p + OutAccount.CODE_LEN, true) : 0;
+    p += OutAccount.SIZE + codeLen;
     p += 4 + 64 * view.getUint32(p, true);
   }
   const accounts: Uint8Array[] = [];
@@ -291,16 +305,6 @@ export function decodeReadSet(buf: Uint8Array): ReadSet {
   const slots: [Uint8Array, Uint8Array][] = [];
   for (let n = view.getUint32(p, true), _ = (p += 4); n > 0; n--, p += 52) slots.push([buf.slice(p, p + 20), buf.slice(p + 20, p + 52)]);
   return { accounts, slots };
-}
-
-function isZero(b: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (b[i] !== 0) return false;
-  return true;
-}
-
-function bytesAre(b: Uint8Array, at: number, want: Uint8Array): boolean {
-  for (let i = 0; i < want.length; i++) if (b[at + i] !== want[i]) return false;
-  return true;
 }
 
 /** What the core asks its host for; views passed in are valid only during the call. */

@@ -4,6 +4,7 @@
 // with the version that decided it. A read that meets an ESTIMATE still answers (with the stale
 // value) and notes the dependency: the core cannot be stopped mid-call, so the executor
 // discards the run afterwards and parks the transaction until the blocking one re-executes.
+import { isZeroAt } from "../crypto/hex";
 import { ACCOUNT_HAS_STORAGE, type HostAccount, type HostState } from "../exec/abi";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import type { BaseReader } from "./base-reader";
@@ -271,10 +272,4 @@ function putU32(to: Uint8Array, at: number, v: number): void {
   to[at + 1] = (v >>> 8) & 0xff;
   to[at + 2] = (v >>> 16) & 0xff;
   to[at + 3] = v >>> 24;
-}
-
-/** Whether the `n` bytes at `at` are all zero. */
-export function isZeroAt(b: Uint8Array, at: number, n: number): boolean {
-  for (let i = 0; i < n; i++) if (b[at + i] !== 0) return false;
-  return true;
 }

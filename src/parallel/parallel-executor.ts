@@ -137,10 +137,10 @@ const MAX_HEAP_BYTES = 1 << 30;
  * re-executes (all swaps on one pool, say), and serial execution is faster.
  */
 const CHAIN_WINDOW = 32;
+const CHAIN_SHARE = 0.75;
 
 /** Transactions laid out before the workers start: enough that they rarely wait for the rest. */
 const LAID_OUT_FIRST = 32;
-const CHAIN_SHARE = 0.75;
 
 interface PoolWorker {
   worker: Worker;
@@ -263,7 +263,7 @@ export class ParallelExecutor implements BatchExecutor {
     }
     const host = mailboxHost(state);
     this.state = host;
-    // Counted from here, even if laying out the rest fails before runMain starts.
+    // Here rather than in runMain: counted even if laying out the rest fails before it starts.
     this.main.ex.beginBatch();
     // The workers start on the first transactions while the main thread lays out the rest.
     this.startWorkers();
@@ -418,7 +418,6 @@ export class ParallelExecutor implements BatchExecutor {
     mv.beginBatch();
     reader.host = host;
     batch.begin(env, txs);
-    ex.beginBatch();
     const results: ExecResult[] = [];
     const task = new Task();
     const check = new Task();
@@ -583,14 +582,8 @@ export class ParallelExecutor implements BatchExecutor {
       incarnations[i] = i32[table + i * TXN_WORDS + Txn.EXECUTIONS]!;
       execNs[i] = i32[table + i * TXN_WORDS + Txn.EXEC_NS]!;
     }
-    for (let i = committed; i < n; i++) {
-      const s = Bun.nanoseconds();
-      const r = this.core.execute(env, txs[i]!, state);
-      if (r.status !== ExecStatus.Invalid) state.apply(r.accounts);
-      results.push(r);
-      incarnations[i] = 1;
-      execNs[i] = Bun.nanoseconds() - s;
-    }
+    this.executeSerially(env, txs, committed, state, results, execNs);
+    incarnations.fill(1, committed);
     const fail = i32[Control.FAIL]!;
     if (fail === FailReason.HeapFull) this.grow();
     const workers = [...stats.workers, this.main.ex.stats];
@@ -642,17 +635,22 @@ export class ParallelExecutor implements BatchExecutor {
     return deps;
   }
 
-  private runSerial(env: BlockEnv, txs: TxInput[], state: BatchState, t0: number, why: string | null): ExecResult[] {
-    const n = txs.length;
-    const execNs = new Float64Array(n);
-    const results: ExecResult[] = [];
-    for (let i = 0; i < n; i++) {
+  /** Executes and applies txs[from..] on the calling thread's core, appending to `results` and timing each into `execNs`. */
+  private executeSerially(env: BlockEnv, txs: TxInput[], from: number, state: BatchState, results: ExecResult[], execNs: Float64Array): void {
+    for (let i = from; i < txs.length; i++) {
       const s = Bun.nanoseconds();
       const r = this.core.execute(env, txs[i]!, state);
       if (r.status !== ExecStatus.Invalid) state.apply(r.accounts);
       results.push(r);
       execNs[i] = Bun.nanoseconds() - s;
     }
+  }
+
+  private runSerial(env: BlockEnv, txs: TxInput[], state: BatchState, t0: number, why: string | null): ExecResult[] {
+    const n = txs.length;
+    const execNs = new Float64Array(n);
+    const results: ExecResult[] = [];
+    this.executeSerially(env, txs, 0, state, results, execNs);
     this.lastStats = {
       txs: n,
       mode: "serial",
@@ -680,9 +678,8 @@ export class ParallelExecutor implements BatchExecutor {
     this.buildMain();
     const m: ToWorker = { type: "heap", heap: this.heap.buffer };
     for (const w of this.pool) {
-      // A parked worker would run the next batch on the old heap: send it back to its event loop.
-      Atomics.store(w.mb, Mailbox.DOORBELL, Doorbell.Away);
-      Atomics.notify(w.mb, Mailbox.DOORBELL);
+      // A parked worker would run the next batch on the old heap.
+      sendAway(w);
       w.worker.postMessage(m);
     }
   }
@@ -691,12 +688,17 @@ export class ParallelExecutor implements BatchExecutor {
     if (this.closed) return;
     this.closed = true;
     for (const w of this.pool) {
-      // Out of its futex first: a parked worker would otherwise hold its thread until PARK_MS.
-      Atomics.store(w.mb, Mailbox.DOORBELL, Doorbell.Away);
-      Atomics.notify(w.mb, Mailbox.DOORBELL);
+      // A parked worker would otherwise hold its thread until PARK_MS.
+      sendAway(w);
       w.worker.terminate();
     }
   }
+}
+
+/** Sends a worker from its doorbell back to its event loop. */
+function sendAway(w: PoolWorker): void {
+  Atomics.store(w.mb, Mailbox.DOORBELL, Doorbell.Away);
+  Atomics.notify(w.mb, Mailbox.DOORBELL);
 }
 
 /**

@@ -7,12 +7,13 @@
 // differ become versions. So a token transfer writes two storage slots and the sender's
 // nonce and balance, not the token contract's account, and does not conflict with the next
 // transfer of the same token.
-import { ACCOUNT_CODE_CHANGED, ACCOUNT_DELETED } from "../exec/abi";
+import { bytesEqualAt, isZeroAt } from "../crypto/hex";
+import { ACCOUNT_CODE_CHANGED, ACCOUNT_DELETED, OutAccount, outputAccountsAt } from "../exec/abi";
 import type { EvmCore } from "../exec/core";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
-import { isZeroAt, type MvHost, type Observed } from "./mv-host";
+import type { MvHost, Observed } from "./mv-host";
 import { Field, Ver, VersionFlags } from "./mv-layout";
 import { StorageAnswer, type BatchView, type VersionedReads } from "./mv-reads";
 import type { MvStore } from "./mv-store";
@@ -239,27 +240,21 @@ export class TxnExecutor {
   }
 
   /**
-   * Walks the core's output (abi.ts decodeOutput's layout) and writes every changed field.
+   * Walks the core's output (abi.ts's layout) and writes every changed field.
    * Values are copied straight from `raw` by offset: no views or copies per field.
    */
   private deriveWrites(j: TxnIndex, inc: number, raw: Uint8Array): void {
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     const { u8, mv, host } = this;
-    let p = 48 + view.getUint32(44, true); // status, reason, gas used, refund, created (44 bytes), return data
-    for (let n = view.getUint32(p, true), i = ((p += 4), 0); i < n; i++) {
-      p += 20;
-      const topics = view.getUint32(p, true);
-      p += 4 + 32 * topics;
-      p += 4 + view.getUint32(p, true);
-    }
+    let p = outputAccountsAt(raw, view);
     for (let n = view.getUint32(p, true), i = ((p += 4), 0); i < n; i++) {
       const addressAt = p;
-      const flags = raw[p + 20]!;
-      const nonceAt = p + 21;
-      const balanceAt = p + 29;
-      const hashAt = p + 61;
-      const codeLen = view.getUint32(p + 93, true);
-      p += 97;
+      const flags = raw[p + OutAccount.FLAGS]!;
+      const nonceAt = p + OutAccount.NONCE;
+      const balanceAt = p + OutAccount.BALANCE;
+      const hashAt = p + OutAccount.CODE_HASH;
+      const codeLen = view.getUint32(p + OutAccount.CODE_LEN, true);
+      p += OutAccount.SIZE;
       const codeAt = flags & ACCOUNT_CODE_CHANGED ? p : -1;
       if (codeAt >= 0) p += codeLen;
       const rec = mv.account(raw, addressAt);
@@ -273,9 +268,9 @@ export class TxnExecutor {
         continue;
       }
       if (!seen.exists) this.put(rec, Field.Exists, j, inc, 0, null, 0, 0, 1);
-      if (!bytesEqAt(raw, nonceAt, u8, seen.nonceAt, 8)) this.put(rec, Field.Nonce, j, inc, 0, raw, nonceAt, 8, 0);
-      if (!bytesEqAt(raw, balanceAt, u8, seen.balanceAt, 32)) this.put(rec, Field.Balance, j, inc, 0, raw, balanceAt, 32, 0);
-      if (!bytesEqAt(raw, hashAt, u8, seen.codeHashAt, 32)) {
+      if (!bytesEqualAt(raw, nonceAt, u8, seen.nonceAt, 8)) this.put(rec, Field.Nonce, j, inc, 0, raw, nonceAt, 8, 0);
+      if (!bytesEqualAt(raw, balanceAt, u8, seen.balanceAt, 32)) this.put(rec, Field.Balance, j, inc, 0, raw, balanceAt, 32, 0);
+      if (!bytesEqualAt(raw, hashAt, u8, seen.codeHashAt, 32)) {
         const at = codeAt >= 0 && codeLen > 0 ? this.heap.storeBytes(raw.subarray(codeAt, codeAt + codeLen)) : 0;
         this.put(rec, Field.Code, j, inc, 0, raw, hashAt, 32, 0, at, codeAt >= 0 ? codeLen : 0);
       }
@@ -297,7 +292,7 @@ export class TxnExecutor {
     this.put(rec, Field.Exists, j, inc, 0, null, 0, 0, 0);
     if (!isZeroAt(u8, nonceAt, 8)) this.put(rec, Field.Nonce, j, inc, 0, null, 0, 0, 0);
     if (!isZeroAt(u8, balanceAt, 32)) this.put(rec, Field.Balance, j, inc, 0, null, 0, 0, 0);
-    if (!bytesEqAt(EMPTY_CODE_HASH, 0, u8, codeHashAt, 32)) this.put(rec, Field.Code, j, inc, 0, EMPTY_CODE_HASH, 0, 32, 0);
+    if (!bytesEqualAt(EMPTY_CODE_HASH, 0, u8, codeHashAt, 32)) this.put(rec, Field.Code, j, inc, 0, EMPTY_CODE_HASH, 0, 32, 0);
     if (seen.hasStorage) this.put(rec, Field.SlotCount, j, inc, 0, null, 0, 0, 0);
   }
 
@@ -334,10 +329,4 @@ export class TxnExecutor {
     mv.unlock(rec);
     this.writes.push(rec, field, e);
   }
-}
-
-
-function bytesEqAt(a: Uint8Array, at: number, b: Uint8Array, bt: number, n: number): boolean {
-  for (let i = 0; i < n; i++) if (a[at + i] !== b[bt + i]) return false;
-  return true;
 }

@@ -4,7 +4,7 @@
 import { ExecStatus, INVALID_MESSAGES, type TxInput } from "../exec/abi";
 import type { Block, BlockTag, IncludedTx, Receipt } from "../chain/types";
 import { bloomMatches } from "../chain/bloom";
-import { bytesToHex } from "../crypto/index";
+import { bytesEqual, bytesToHex } from "../crypto/index";
 import type {
   CallRequest,
   FeeHistory,
@@ -306,13 +306,13 @@ function matchingLogs(receipts: Receipt[], blockHash: Uint8Array, f: LogFilter):
   const out: LogWithPosition[] = [];
   for (const r of receipts) {
     r.logs.forEach((log, i) => {
-      if (f.address?.length && !f.address.some((a) => bytesEq(a, log.address))) return;
+      if (f.address?.length && !f.address.some((a) => bytesEqual(a, log.address))) return;
       if (f.topics) {
         for (let t = 0; t < f.topics.length; t++) {
           const want = f.topics[t];
           if (!want || want.length === 0) continue;
           const have = log.topics[t];
-          if (!have || !want.some((w) => bytesEq(w, have))) return;
+          if (!have || !want.some((w) => bytesEqual(w, have))) return;
         }
       }
       out.push({
@@ -327,12 +327,6 @@ function matchingLogs(receipts: Receipt[], blockHash: Uint8Array, f: LogFilter):
     });
   }
   return out;
-}
-
-function bytesEq(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** eth_feeHistory rewards: effective tips at gas-weighted percentiles of a block. */

@@ -390,7 +390,7 @@ export class StateDb implements HostState {
     const raw = this.env.dbs.accounts.getBinary(address);
     const rec = raw === undefined ? undefined : decodeAccountRecord(raw);
     if (typeof rec === "string") throw new CorruptRecordError("accounts", address, rec);
-    this.diskReads.remember(this.diskReads.accounts, addressKey, rec ?? null);
+    this.diskReads.rememberAccount(addressKey, rec ?? null);
     return rec;
   }
 
@@ -476,9 +476,9 @@ class DiskReadCache {
   private readonly slots = new Map<string, Map<string, Uint8Array>>();
   private slotCount = 0;
 
-  remember<V>(map: Map<string, V>, key: string, value: V): void {
-    if (map.size >= DiskReadCache.LIMIT) map.clear();
-    map.set(key, value);
+  rememberAccount(addressKey: string, rec: AccountRecord | null): void {
+    if (this.accounts.size >= DiskReadCache.LIMIT) this.accounts.clear();
+    this.accounts.set(addressKey, rec);
   }
 
   slot(addressKey: string, slotKey: string): Uint8Array | undefined {

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AccountChange, HostAccount, TxInput } from "../../src/exec/abi";
+import type { AccountChange, BlockEnv, HostAccount, TxInput } from "../../src/exec/abi";
 import { EvmCore } from "../../src/exec/core";
 import { bigintToBytes32, hexToBytes } from "../../src/crypto/index";
 import { ParallelExecutor, SerialExecutor, type BatchState } from "../../src/parallel/index";
-import { ChainStore } from "../../src/state/index";
+import { ChainStore, type StateDb } from "../../src/state/index";
 import { MemoryState } from "../../src/statetest/memory-state";
 import { addr, blockEnv, cloneMemoryState, deployContracts, E18, workload, WORKLOADS, WorldBuilder } from "./workloads";
 
@@ -44,14 +44,7 @@ describe("LMDB pre-state read by the workers", () => {
     for (const name of WORKLOADS) {
       const txs = workload(name, w, c, 48);
       await state.commit();
-      const expected = await serial.execute(env, txs, state);
-      const root = state.computeStateRoot();
-      state.discard();
-      expect(isCommitted()).toBe(true);
-      const got = await exec.execute(env, txs, state);
-      expect(exec.lastStats!.mode).toBe("parallel");
-      expect(got).toEqual(expected);
-      expect(state.computeStateRoot()).toEqual(root);
+      await expectParallelAsSerial(exec, env, txs, state, isCommitted);
       state.discard();
     }
   }, 120_000);
@@ -75,14 +68,7 @@ describe("LMDB pre-state read by the workers", () => {
       // recipients it created: rows kept from before the commit would be stale.
       for (let round = 0; round < 3; round++) {
         const txs = senders.map((s, i) => w.tx(s, addr(41, i), new Uint8Array(0), 21_000n, { value: 1000n + BigInt(round) }));
-        const expected = await serial.execute(env, txs, state);
-        const root = state.computeStateRoot();
-        state.discard();
-        expect(isCommitted()).toBe(true);
-        const got = await ex.execute(env, txs, state);
-        expect(ex.lastStats!.mode).toBe("parallel");
-        expect(got).toEqual(expected);
-        expect(state.computeStateRoot()).toEqual(root);
+        await expectParallelAsSerial(ex, env, txs, state, isCommitted);
         await state.commit();
       }
     } finally {
@@ -92,6 +78,21 @@ describe("LMDB pre-state read by the workers", () => {
     }
   }, 60_000);
 });
+
+/**
+ * Runs `txs` serially, rolls back, and checks that `exec` (reading committed state from LMDB)
+ * runs them in parallel to the same results and state root; leaves the parallel run applied.
+ */
+async function expectParallelAsSerial(exec: ParallelExecutor, env: BlockEnv, txs: TxInput[], state: StateDb, isCommitted: () => boolean) {
+  const expected = await serial.execute(env, txs, state);
+  const root = state.computeStateRoot();
+  state.discard();
+  expect(isCommitted()).toBe(true);
+  const got = await exec.execute(env, txs, state);
+  expect(exec.lastStats!.mode).toBe("parallel");
+  expect(got).toEqual(expected);
+  expect(state.computeStateRoot()).toEqual(root);
+}
 
 /** A state that cannot count storage slots: only the `hasStorage` flag, as HostState promises. */
 class FlagOnlyState implements BatchState {

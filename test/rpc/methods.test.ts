@@ -154,28 +154,14 @@ describe("transactions", () => {
   test("EIP-1559 transaction: geth's fields, effective gasPrice once mined", async () => {
     const tx = block1.transactions[0]!;
     const json = await result("eth_getTransactionByHash", [bytesToHex(tx.hash)]);
-    expect(json).toEqual({
-      blockHash: bytesToHex(block1.hash),
-      blockNumber: "0x1",
-      from: ALICE.address.toLowerCase(),
-      gas: "0x5208",
-      gasPrice: `0x${(FAKE_BASE_FEE + 500_000_000n).toString(16)}`,
-      maxFeePerGas: "0xb2d05e00",
-      maxPriorityFeePerGas: "0x1dcd6500",
-      hash: bytesToHex(tx.hash),
-      input: "0x",
-      nonce: "0x0",
-      to: BOB.address.toLowerCase(),
-      transactionIndex: "0x0",
-      value: "0x3e8",
-      type: "0x2",
-      accessList: [],
-      chainId: "0x385",
-      v: `0x${tx.yParity}`,
-      r: `0x${tx.r.toString(16)}`,
-      s: `0x${tx.s.toString(16)}`,
-      yParity: `0x${tx.yParity}`,
-    });
+    expect(json).toEqual(
+      transferJson(tx, ALICE.address, bytesToHex(tx.hash), {
+        blockHash: bytesToHex(block1.hash),
+        blockNumber: "0x1",
+        transactionIndex: "0x0",
+        gasPrice: `0x${(FAKE_BASE_FEE + 500_000_000n).toString(16)}`,
+      }),
+    );
   });
 
   test("legacy transaction: EIP-155 v, no yParity or accessList", async () => {
@@ -407,28 +393,9 @@ describe("pooled transactions and the pending block", () => {
   test("a pooled EIP-1559 transaction: null position, maxFeePerGas as gasPrice, no receipt", async () => {
     const hash = await result("eth_sendRawTransaction", [await signedTransfer(CAROL, 0)]);
     const tx = h.fake.pending.at(-1)!;
-    expect(await result("eth_getTransactionByHash", [hash])).toEqual({
-      blockHash: null,
-      blockNumber: null,
-      from: CAROL.address.toLowerCase(),
-      gas: "0x5208",
-      gasPrice: "0xb2d05e00",
-      maxFeePerGas: "0xb2d05e00",
-      maxPriorityFeePerGas: "0x1dcd6500",
-      hash,
-      input: "0x",
-      nonce: "0x0",
-      to: BOB.address.toLowerCase(),
-      transactionIndex: null,
-      value: "0x3e8",
-      type: "0x2",
-      accessList: [],
-      chainId: "0x385",
-      v: `0x${tx.yParity}`,
-      r: `0x${tx.r.toString(16)}`,
-      s: `0x${tx.s.toString(16)}`,
-      yParity: `0x${tx.yParity}`,
-    });
+    expect(await result("eth_getTransactionByHash", [hash])).toEqual(
+      transferJson(tx, CAROL.address, hash, { blockHash: null, blockNumber: null, transactionIndex: null, gasPrice: "0xb2d05e00" }),
+    );
     expect(await result("eth_getTransactionReceipt", [hash])).toBeNull();
   });
 
@@ -459,6 +426,40 @@ describe("pooled transactions and the pending block", () => {
     expect([byNumber.hash, byNumber.nonce, byNumber.miner]).toEqual([latest.hash, latest.nonce, latest.miner]);
   });
 });
+
+/**
+ * geth's JSON for the fixtures' EIP-1559 transfer (1000 wei to BOB, nonce 0) from `from`; the
+ * block position and the gas price depend on where it is.
+ */
+function transferJson(
+  tx: { yParity: number; r: bigint; s: bigint },
+  from: string,
+  hash: string,
+  at: { blockHash: string | null; blockNumber: string | null; transactionIndex: string | null; gasPrice: string },
+) {
+  return {
+    blockHash: at.blockHash,
+    blockNumber: at.blockNumber,
+    from: from.toLowerCase(),
+    gas: "0x5208",
+    gasPrice: at.gasPrice,
+    maxFeePerGas: "0xb2d05e00",
+    maxPriorityFeePerGas: "0x1dcd6500",
+    hash,
+    input: "0x",
+    nonce: "0x0",
+    to: BOB.address.toLowerCase(),
+    transactionIndex: at.transactionIndex,
+    value: "0x3e8",
+    type: "0x2",
+    accessList: [],
+    chainId: "0x385",
+    v: `0x${tx.yParity}`,
+    r: `0x${tx.r.toString(16)}`,
+    s: `0x${tx.s.toString(16)}`,
+    yParity: `0x${tx.yParity}`,
+  };
+}
 
 function concatList(items: Uint8Array[]): Uint8Array {
   const payload = new Uint8Array(items.reduce((n, i) => n + i.length, 0));

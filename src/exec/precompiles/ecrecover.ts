@@ -9,7 +9,8 @@
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { allZero, padRight, readWord, viewOf } from './words.ts';
+import { isZeroAt } from '../../crypto/hex.ts';
+import { padRight, readWord, viewOf } from './words.ts';
 
 const N = secp256k1.Point.Fn.ORDER;
 // Zero-length, hence immutable: safe to share between calls.
@@ -18,7 +19,7 @@ const EMPTY = new Uint8Array(0);
 export function ecrecover(input: Uint8Array): Uint8Array {
   const data = padRight(input, 128);
   // v: upper 31 bytes zero, last byte 27 or 28.
-  if (!allZero(data, 32, 63)) return EMPTY;
+  if (!isZeroAt(data, 32, 31)) return EMPTY;
   const vByte = data[63];
   if (vByte !== 27 && vByte !== 28) return EMPTY;
   const dv = viewOf(data);

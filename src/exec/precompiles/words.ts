@@ -38,8 +38,3 @@ export function writeWord(dv: DataView, off: number, v: bigint): void {
   dv.setBigUint64(off + 24, v & MASK64);
 }
 
-/** True if bytes[from, to) are all zero. */
-export function allZero(bytes: Uint8Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (bytes[i] !== 0) return false;
-  return true;
-}

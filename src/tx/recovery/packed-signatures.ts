@@ -2,6 +2,7 @@
 // buffers, so a batch crosses the FFI boundary or a worker's message port as
 // one contiguous transferable block instead of many small objects.
 import { bigintToBytes32 } from "../../crypto";
+import { isZeroAt } from "../../crypto/hex";
 import type { SignedTx } from "../signed-tx";
 import { SECP256K1_HALF_N, SECP256K1_N } from "../secp256k1-order";
 
@@ -59,11 +60,6 @@ function compareWord(buf: Uint8Array, offset: number, ref: Uint8Array): number {
   return 0;
 }
 
-function isZeroWord(buf: Uint8Array, offset: number): boolean {
-  for (let i = 0; i < 32; i++) if (buf[offset + i] !== 0) return false;
-  return true;
-}
-
 /**
  * Whether the record at `offset` has r in [1, n-1], s in [1, n/2] and a
  * recovery id of 0 or 1. Every backend applies this same gate first, so they
@@ -76,9 +72,9 @@ export function signatureScalarsValid(sigs: Uint8Array, offset: number): boolean
   const recoveryId = sigs[offset + RECOVERY_ID_OFFSET]!;
   return (
     recoveryId <= 1 &&
-    !isZeroWord(sigs, r) &&
+    !isZeroAt(sigs, r, 32) &&
     compareWord(sigs, r, N_BYTES) < 0 &&
-    !isZeroWord(sigs, s) &&
+    !isZeroAt(sigs, s, 32) &&
     compareWord(sigs, s, HALF_N_BYTES) <= 0
   );
 }
