@@ -74,6 +74,8 @@ export const Control = {
    * already run the first ones; a worker handed a transaction past this waits for it.
    */
   LAID_OUT: 10 * LINE,
+  /** Workers sleeping on LAID_OUT (registered before they check it, so none misses a notify). */
+  LAID_OUT_WAITERS: 10 * LINE + 1,
   /** Bumped by every execution once its writes (and removals) are in the store (Txn.VALID_FROM). */
   PUBLISHED: 11 * LINE,
 } as const;

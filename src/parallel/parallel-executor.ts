@@ -68,7 +68,7 @@
 // machine, including how much two serial executors at once really get from it.
 import { type AccountChange, decodeOutput, encodeInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
-import { HostBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
+import { HostBaseReader, LmdbBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
 import { ArrayBatch } from "./batch-view";
 import { idKey } from "../state/byte-keys";
 import { CoinbaseCredit } from "./coinbase-credit";
@@ -154,6 +154,8 @@ interface MainParts {
   mv: MvStore;
   batch: ArrayBatch;
   reader: HostBaseReader;
+  /** The same reads straight from LMDB, for batches whose pre-state is all committed (as the workers do). */
+  lmdbReader: LmdbBaseReader | null;
   host: MvHost;
   ex: TxnExecutor;
 }
@@ -233,10 +235,12 @@ export class ParallelExecutor implements BatchExecutor {
     const mv = new MvStore(heap);
     const batch = new ArrayBatch();
     const reader = new HostBaseReader(heap, this.codeCache);
+    this.main?.lmdbReader?.close();
+    const lmdbReader = this.lmdb ? new LmdbBaseReader(heap, { path: this.lmdb.path }, reader, this.codeCache) : null;
     const versions = new VersionedReads(heap, mv, sched, batch);
     const host = new MvHost(heap, mv, versions, reader);
     const ex = new TxnExecutor(heap, mv, sched, versions, host, this.mainCore, batch);
-    this.main = { sched, mv, batch, reader, host, ex };
+    this.main = { sched, mv, batch, reader, lmdbReader, host, ex };
   }
 
   async execute(env: BlockEnv, txs: TxInput[], state: BatchState): Promise<ExecResult[]> {
@@ -363,9 +367,10 @@ export class ParallelExecutor implements BatchExecutor {
       i32[table + i * TXN_WORDS + Txn.INPUT] = at;
       i32[table + i * TXN_WORDS + Txn.INPUT_LEN] = encodeInput(env, txs[i]!, u8.subarray(at, at + size));
       Atomics.store(i32, Control.LAID_OUT, i + 1);
-      if ((i & 15) === 15) Atomics.notify(i32, Control.LAID_OUT);
+      // A notify costs even with nobody waiting: only when a worker caught up (LAID_OUT_WAITERS).
+      if ((i & 15) === 15 && Atomics.load(i32, Control.LAID_OUT_WAITERS) !== 0) Atomics.notify(i32, Control.LAID_OUT);
     }
-    Atomics.notify(i32, Control.LAID_OUT);
+    if (Atomics.load(i32, Control.LAID_OUT_WAITERS) !== 0) Atomics.notify(i32, Control.LAID_OUT);
   }
 
   /** Rings each parked worker's doorbell, or sends it a message when it is back in its event loop. */
@@ -410,13 +415,16 @@ export class ParallelExecutor implements BatchExecutor {
    * [0, LIMIT) unless the attempt failed).
    */
   private runMain(env: BlockEnv, txs: TxInput[], state: BatchState, host: MailboxHost): ExecResult[] {
-    const { sched, mv, batch, reader, host: mvHost, ex } = this.main;
+    const { sched, mv, batch, reader, lmdbReader, host: mvHost, ex } = this.main;
     const heap = this.heap;
     const { i32, u8 } = heap;
     const pool = this.pool;
     sched.beginBatch();
     mv.beginBatch();
     reader.host = host;
+    // Like the workers: LMDB rows without bigints beat the state's decoded records.
+    mvHost.base = i32[Control.USE_LMDB] && lmdbReader !== null ? lmdbReader : reader;
+    mvHost.base.beginBatch();
     batch.begin(env, txs);
     const results: ExecResult[] = [];
     const task = new Task();
@@ -448,11 +456,11 @@ export class ParallelExecutor implements BatchExecutor {
         serve();
         // Commit what is final, in order.
         let next = results.length;
-        const first = next;
-        const c0 = Bun.nanoseconds();
+        let c0 = 0;
         while (next < sched.limit) {
           const s = sched.status(next);
           if ((s & 3) !== TxnStatus.Executed) break;
+          if (c0 === 0) c0 = Bun.nanoseconds();
           const inc = s >>> INC_SHIFT;
           const e = table + next * TXN_WORDS;
           const validFrom = Atomics.load(i32, e + Txn.VALID_FROM);
@@ -508,7 +516,7 @@ export class ParallelExecutor implements BatchExecutor {
             chained = 0;
           }
         }
-        if (next > first) this.commitNs += Bun.nanoseconds() - c0;
+        if (c0 !== 0) this.commitNs += Bun.nanoseconds() - c0;
         if (next >= sched.limit || Atomics.load(i32, Control.FAIL) !== FailReason.None) break;
         if (task.kind === TaskKind.None) {
           if (!sched.nextTask(task)) {
@@ -577,12 +585,8 @@ export class ParallelExecutor implements BatchExecutor {
     const committed = results.length;
     const table = i32[Control.TXN_TABLE]!;
     const incarnations = new Uint16Array(n);
-    const execNs = new Float64Array(n);
-    for (let i = 0; i < committed; i++) {
-      incarnations[i] = i32[table + i * TXN_WORDS + Txn.EXECUTIONS]!;
-      execNs[i] = i32[table + i * TXN_WORDS + Txn.EXEC_NS]!;
-    }
-    this.executeSerially(env, txs, committed, state, results, execNs);
+    for (let i = 0; i < committed; i++) incarnations[i] = i32[table + i * TXN_WORDS + Txn.EXECUTIONS]!;
+    this.executeSerially(env, txs, committed, state, results);
     incarnations.fill(1, committed);
     const fail = i32[Control.FAIL]!;
     if (fail === FailReason.HeapFull) this.grow();
@@ -601,7 +605,6 @@ export class ParallelExecutor implements BatchExecutor {
       serialTail: n - committed,
       fallback,
       incarnations,
-      execNs,
       commitNs: this.commitNs,
       wallNs: Bun.nanoseconds() - t0,
     };
@@ -635,22 +638,19 @@ export class ParallelExecutor implements BatchExecutor {
     return deps;
   }
 
-  /** Executes and applies txs[from..] on the calling thread's core, appending to `results` and timing each into `execNs`. */
-  private executeSerially(env: BlockEnv, txs: TxInput[], from: number, state: BatchState, results: ExecResult[], execNs: Float64Array): void {
+  /** Executes and applies txs[from..] on the calling thread's core, appending to `results`. */
+  private executeSerially(env: BlockEnv, txs: TxInput[], from: number, state: BatchState, results: ExecResult[]): void {
     for (let i = from; i < txs.length; i++) {
-      const s = Bun.nanoseconds();
       const r = this.core.execute(env, txs[i]!, state);
       if (r.status !== ExecStatus.Invalid) state.apply(r.accounts);
       results.push(r);
-      execNs[i] = Bun.nanoseconds() - s;
     }
   }
 
   private runSerial(env: BlockEnv, txs: TxInput[], state: BatchState, t0: number, why: string | null): ExecResult[] {
     const n = txs.length;
-    const execNs = new Float64Array(n);
     const results: ExecResult[] = [];
-    this.executeSerially(env, txs, 0, state, results, execNs);
+    this.executeSerially(env, txs, 0, state, results);
     this.lastStats = {
       txs: n,
       mode: "serial",
@@ -661,7 +661,6 @@ export class ParallelExecutor implements BatchExecutor {
       serialTail: 0,
       fallback: why,
       incarnations: new Uint16Array(n).fill(1),
-      execNs,
       commitNs: 0,
       wallNs: Bun.nanoseconds() - t0,
     };
@@ -692,6 +691,7 @@ export class ParallelExecutor implements BatchExecutor {
       sendAway(w);
       w.worker.terminate();
     }
+    this.main.lmdbReader?.close();
   }
 }
 

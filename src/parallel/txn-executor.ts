@@ -83,9 +83,7 @@ export class TxnExecutor {
       host.begin(j, incarnation, defer, this.coinbase);
       this.stats.executions++;
       Atomics.add(i32, t + Txn.EXECUTIONS, 1);
-      const t0 = Bun.nanoseconds();
       const raw = this.core.executeInput(input, defer, host);
-      const ns = Bun.nanoseconds() - t0;
       if (defer && host.metCoinbase) {
         Atomics.or(i32, t + Txn.FLAGS, TxnFlags.ReadsCoinbase);
         continue;
@@ -105,7 +103,6 @@ export class TxnExecutor {
         continue; // the blocking transaction finished meanwhile: run again at once
       }
       const wroteNew = this.record(j, incarnation, raw, defer);
-      i32[t + Txn.EXEC_NS] = Math.min(ns, 0x7fffffff);
       return sched.finishExecution(j, incarnation, wroteNew, task);
     }
   }
@@ -118,8 +115,10 @@ export class TxnExecutor {
     const i32 = this.i32;
     for (let laid = Atomics.load(i32, Control.LAID_OUT); laid <= j; laid = Atomics.load(i32, Control.LAID_OUT)) {
       if (Atomics.load(i32, Control.FAIL) !== 0) return false;
-      // The main thread notifies every few transactions and at the end.
+      // The main thread notifies every few transactions and at the end, when someone waits.
+      Atomics.add(i32, Control.LAID_OUT_WAITERS, 1);
       Atomics.wait(i32, Control.LAID_OUT, laid, 1);
+      Atomics.sub(i32, Control.LAID_OUT_WAITERS, 1);
     }
     return true;
   }

@@ -49,8 +49,6 @@ export const Txn = {
    * main thread commits without validating again.
    */
   VALID_FROM: 11,
-  /** Wall time of the latest finished execution in nanoseconds (saturating), for the simulation. */
-  EXEC_NS: 12,
   /** Executions started, all incarnations (statistics). */
   EXECUTIONS: 13,
   /** 1 when OUTPUT was produced with the coinbase credit deferred (its tip is still owed). */

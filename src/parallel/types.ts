@@ -96,8 +96,6 @@ export interface BatchStats {
   fallback: string | null;
   /** Per transaction: executions it took (1 = never re-executed). */
   incarnations: Uint16Array;
-  /** Per transaction: wall time of its last execution in ns (for the dependency simulation). */
-  execNs: Float64Array;
   /**
    * Main-thread time spent committing (final validation, decoding, crediting tips, applying to
    * the state): the in-order part of a batch that no number of threads shortens. 0 when serial.

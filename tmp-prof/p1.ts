@@ -1,0 +1,33 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EvmCore } from "../src/exec/core";
+import { ParallelExecutor, SerialExecutor } from "../src/parallel/index";
+import { ChainStore } from "../src/state/index";
+import { addr, blockEnv, deployContracts, workload, WorldBuilder } from "../test/parallel/workloads";
+const name = (process.argv[2] ?? "erc20-distinct") as any;
+const mode = process.argv[3] ?? "p1";
+const datadir = mkdtempSync(join(tmpdir(), "prof-"));
+const store = ChainStore.open(datadir);
+const state = store.state;
+const core = await EvmCore.load("wasm");
+const env = blockEnv(addr(99, 0));
+const world = new WorldBuilder(core, env, state);
+const contracts = deployContracts(world, 100);
+await state.commit();
+const lmdb = { path: join(datadir, "chain"), isCommitted: () => state.commitsInFlight === 0 && !state.hasUncomputedChanges, version: () => state.commitCount };
+const txs = workload(name, world, contracts, 1000);
+await state.commit();
+const workers = mode === "p2" ? 2 : 1;
+const ex = mode === "s" ? new SerialExecutor(core) : await ParallelExecutor.create({ workers, core, minParallelBatch: 1, adaptive: false, lmdb });
+const times: number[] = [];
+for (let i = 0; i < Number(process.env.ITERS ?? 600); i++) {
+  const t0 = Bun.nanoseconds();
+  ex.executeSync(env, txs, state);
+  times.push(Bun.nanoseconds() - t0);
+  state.discard();
+}
+const last = times.slice(-200).sort((a, b) => a - b);
+console.log(mode, name, "median us/tx", (last[100]! / 1000 / 1000).toFixed(3));
+await ex.close();
+process.exit(0);
