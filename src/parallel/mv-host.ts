@@ -8,6 +8,7 @@ import { isZeroAt } from "../crypto/hex";
 import { ACCOUNT_HAS_STORAGE, type HostAccount, type HostState } from "../exec/abi";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import type { BaseReader } from "./base-reader";
+import { RecMap } from "./rec-map";
 import { FallbackReason } from "./control-layout";
 import type { SharedHeap } from "./heap";
 import { Acct, BaseFlags, Field, SlotRec, Ver } from "./mv-layout";
@@ -50,9 +51,9 @@ export class MvHost implements HostState {
   /** The read set being built, READ_WORDS numbers per entry. */
   readonly reads: number[] = [];
   /** By account record. */
-  observed = new Map<number, Observed>();
+  readonly observed = new RecMap<Observed>();
   /** Whether each slot read was non-zero when first read, by slot record: the slot-count changes of the writes. */
-  nonZeroBefore = new Map<number, boolean>();
+  readonly nonZeroBefore = new RecMap<boolean>();
   private readonly out = new ReadOutcome();
   private readonly value = new Uint8Array(32);
   private readonly i32: Int32Array;
@@ -70,8 +71,7 @@ export class MvHost implements HostState {
     private readonly heap: SharedHeap,
     private readonly mv: MvStore,
     private readonly versions: VersionedReads,
-    /** Where pre-batch values come from; the main thread picks one per batch. */
-    public base: BaseReader,
+    private readonly base: BaseReader,
   ) {
     this.i32 = heap.i32;
     this.u8 = heap.u8;
@@ -86,9 +86,8 @@ export class MvHost implements HostState {
     this.metCoinbase = false;
     this.fallback = FallbackReason.None;
     this.reads.length = 0;
-    // Fresh maps cost less than clearing used ones.
-    this.observed = new Map();
-    this.nonZeroBefore = new Map();
+    this.observed.clear();
+    this.nonZeroBefore.clear();
     this.versions.unknownStorage = false;
     if (coinbase !== this.coinbaseBytes) {
       this.coinbaseBytes = coinbase; // a new array every batch
@@ -154,7 +153,7 @@ export class MvHost implements HostState {
     if (r.kind === ReadKind.Base) value.set(this.u8.subarray((rec + SlotRec.BASE_VALUE) * 4, (rec + SlotRec.BASE_VALUE) * 4 + 32));
     this.note(rec, ReadEntry.Slot, r, acct.rec);
     out.set(value);
-    if (!this.nonZeroBefore.has(rec)) this.nonZeroBefore.set(rec, !isZeroAt(value, 0, 32));
+    if (this.nonZeroBefore.get(rec) === undefined) this.nonZeroBefore.set(rec, !isZeroAt(value, 0, 32));
   }
 
   blockHash(n: bigint): Uint8Array | undefined {
@@ -232,19 +231,23 @@ export class MvHost implements HostState {
         // The core sees a missing account with the empty code hash; so must every comparison.
         if (!(flags & BaseFlags.Exists)) this.u8.set(EMPTY_CODE_HASH, (rec + Acct.BASE_CODE_HASH) * 4);
       } finally {
-        Atomics.store(this.i32, at, flags | BaseFlags.Loaded);
-        Atomics.notify(this.i32, at);
+        this.markLoaded(at, flags);
       }
       return;
     }
     this.waitLoaded(at);
   }
 
+  private markLoaded(at: number, flags: number): void {
+    if (Atomics.exchange(this.i32, at, flags | BaseFlags.Loaded) & BaseFlags.Waiting) Atomics.notify(this.i32, at);
+  }
+
   private waitLoaded(at: number): void {
+    const i32 = this.i32;
     const hook = this.whileWaiting;
-    while (!(Atomics.load(this.i32, at) & BaseFlags.Loaded)) {
+    for (let v = Atomics.load(i32, at); !(v & BaseFlags.Loaded); v = Atomics.load(i32, at)) {
       if (hook !== null) hook();
-      else Atomics.wait(this.i32, at, BaseFlags.Loading, 1);
+      else if (v & BaseFlags.Waiting || Atomics.compareExchange(i32, at, v, v | BaseFlags.Waiting) === v) Atomics.wait(i32, at, v | BaseFlags.Waiting, 1);
     }
   }
 
@@ -255,8 +258,7 @@ export class MvHost implements HostState {
       try {
         this.base.loadSlot(address, key, rec);
       } finally {
-        Atomics.store(this.i32, at, BaseFlags.Loaded);
-        Atomics.notify(this.i32, at);
+        this.markLoaded(at, 0);
       }
       return;
     }

@@ -71,6 +71,8 @@ export const enum BaseFlags {
   SlotCountKnown = 8,
   /** A thread is fetching the base value; others wait for Loaded. */
   Loading = 16,
+  /** A thread sleeps until Loaded: the loader notifies (a notify costs even with no sleeper). */
+  Waiting = 32,
 }
 
 /** A versioned location within a record. */

@@ -68,7 +68,7 @@
 // machine, including how much two serial executors at once really get from it.
 import { type AccountChange, decodeOutput, encodeInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
-import { HostBaseReader, LmdbBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
+import { HostBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
 import { ArrayBatch } from "./batch-view";
 import { idKey } from "../state/byte-keys";
 import { CoinbaseCredit } from "./coinbase-credit";
@@ -154,8 +154,6 @@ interface MainParts {
   mv: MvStore;
   batch: ArrayBatch;
   reader: HostBaseReader;
-  /** The same reads straight from LMDB, for batches whose pre-state is all committed (as the workers do). */
-  lmdbReader: LmdbBaseReader | null;
   host: MvHost;
   ex: TxnExecutor;
 }
@@ -235,12 +233,10 @@ export class ParallelExecutor implements BatchExecutor {
     const mv = new MvStore(heap);
     const batch = new ArrayBatch();
     const reader = new HostBaseReader(heap, this.codeCache);
-    this.main?.lmdbReader?.close();
-    const lmdbReader = this.lmdb ? new LmdbBaseReader(heap, { path: this.lmdb.path }, reader, this.codeCache) : null;
     const versions = new VersionedReads(heap, mv, sched, batch);
     const host = new MvHost(heap, mv, versions, reader);
     const ex = new TxnExecutor(heap, mv, sched, versions, host, this.mainCore, batch);
-    this.main = { sched, mv, batch, reader, lmdbReader, host, ex };
+    this.main = { sched, mv, batch, reader, host, ex };
   }
 
   async execute(env: BlockEnv, txs: TxInput[], state: BatchState): Promise<ExecResult[]> {
@@ -415,16 +411,13 @@ export class ParallelExecutor implements BatchExecutor {
    * [0, LIMIT) unless the attempt failed).
    */
   private runMain(env: BlockEnv, txs: TxInput[], state: BatchState, host: MailboxHost): ExecResult[] {
-    const { sched, mv, batch, reader, lmdbReader, host: mvHost, ex } = this.main;
+    const { sched, mv, batch, reader, host: mvHost, ex } = this.main;
     const heap = this.heap;
     const { i32, u8 } = heap;
     const pool = this.pool;
     sched.beginBatch();
     mv.beginBatch();
     reader.host = host;
-    // Like the workers: LMDB rows without bigints beat the state's decoded records.
-    mvHost.base = i32[Control.USE_LMDB] && lmdbReader !== null ? lmdbReader : reader;
-    mvHost.base.beginBatch();
     batch.begin(env, txs);
     const results: ExecResult[] = [];
     const task = new Task();
@@ -691,7 +684,6 @@ export class ParallelExecutor implements BatchExecutor {
       sendAway(w);
       w.worker.terminate();
     }
-    this.main.lmdbReader?.close();
   }
 }
 
