@@ -52,6 +52,8 @@ export class MvHost implements HostState {
   readonly reads: number[] = [];
   /** By account record. */
   readonly observed = new RecMap<Observed>();
+  /** The same accounts in the order first read. */
+  readonly observedList: Observed[] = [];
   /** Whether each slot read was non-zero when first read, by slot record: the slot-count changes of the writes. */
   readonly nonZeroBefore = new RecMap<boolean>();
   private readonly out = new ReadOutcome();
@@ -87,6 +89,7 @@ export class MvHost implements HostState {
     this.fallback = FallbackReason.None;
     this.reads.length = 0;
     this.observed.clear();
+    this.observedList.length = 0;
     this.nonZeroBefore.clear();
     this.versions.unknownStorage = false;
     if (coinbase !== this.coinbaseBytes) {
@@ -140,6 +143,7 @@ export class MvHost implements HostState {
     }
     o ??= this.readAccount(address, rec);
     this.observed.set(rec, o);
+    this.observedList.push(o);
     return o;
   }
 

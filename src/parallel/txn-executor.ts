@@ -14,7 +14,7 @@ import { EMPTY_CODE_HASH } from "../trie/index";
 import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
 import type { MvHost, Observed } from "./mv-host";
-import { Field, Ver, VersionFlags } from "./mv-layout";
+import { Field, Rec, Ver, VersionFlags } from "./mv-layout";
 import { StorageAnswer, type BatchView, type VersionedReads } from "./mv-reads";
 import type { MvStore } from "./mv-store";
 import type { Scheduler } from "./scheduler";
@@ -256,8 +256,7 @@ export class TxnExecutor {
       p += OutAccount.SIZE;
       const codeAt = flags & ACCOUNT_CODE_CHANGED ? p : -1;
       if (codeAt >= 0) p += codeLen;
-      const rec = mv.account(raw, addressAt);
-      const seen = host.observed.get(rec);
+      const seen = this.observedAt(raw, addressAt);
       if (seen === undefined) throw new Error(`core changed account ${Buffer.from(raw.subarray(addressAt, addressAt + 20)).toString("hex")} without reading it`);
       const nSlots = view.getUint32(p, true);
       p += 4;
@@ -266,6 +265,7 @@ export class TxnExecutor {
         p += 64 * nSlots;
         continue;
       }
+      const rec = seen.rec;
       if (!seen.exists) this.put(rec, Field.Exists, j, inc, 0, null, 0, 0, 1);
       if (!bytesEqualAt(raw, nonceAt, u8, seen.nonceAt, 8)) this.put(rec, Field.Nonce, j, inc, 0, raw, nonceAt, 8, 0);
       if (!bytesEqualAt(raw, balanceAt, u8, seen.balanceAt, 32)) this.put(rec, Field.Balance, j, inc, 0, raw, balanceAt, 32, 0);
@@ -281,6 +281,19 @@ export class TxnExecutor {
       }
       if (delta !== 0) this.put(rec, Field.SlotCount, j, inc, VersionFlags.Delta, null, 0, 0, delta);
     }
+  }
+
+  /**
+   * What this execution read of the account whose address is at `at` of `raw`. Every account
+   * the core changes it read first; a transaction reads few, and they were just touched, so a
+   * scan comparing addresses beats hashing into the store's table.
+   */
+  private observedAt(raw: Uint8Array, at: number): Observed | undefined {
+    const list = this.host.observedList;
+    if (list.length > 8) return this.host.observed.get(this.mv.account(raw, at));
+    const u8 = this.u8;
+    for (let i = 0; i < list.length; i++) if (bytesEqualAt(raw, at, u8, (list[i]!.rec + Rec.ADDRESS) * 4, 20)) return list[i];
+    return undefined;
   }
 
   /** An account that existed is gone: every field zero, storage void (slot reads see the deletion). */
