@@ -478,21 +478,20 @@ export class ParallelExecutor implements BatchExecutor {
           const at = i32[e + Txn.OUTPUT]!;
           const r = decodeOutput(u8.subarray(at, at + i32[e + Txn.OUTPUT_LEN]!));
           if (i32[e + Txn.OUTPUT_DEFERRED]) {
+            // A deferred run never changes the coinbase itself: its own changes go first, then
+            // the tip credit() adds (none to an invalid result).
+            if (r.status !== ExecStatus.Invalid && r.accounts.length > 0) state.apply(r.accounts);
             const own = r.accounts.length;
             credit.credit(txs[next]!, r);
-            if (r.status !== ExecStatus.Invalid) {
-              const tip = own < r.accounts.length ? r.accounts[own]! : null;
-              if (tip !== null && !tip.deleted && credited) {
-                // A deferred run never changes the coinbase itself, so only the latest of
-                // consecutive credits needs applying: it holds the coinbase's whole account.
-                if (own > 0) state.apply(r.accounts.slice(0, own));
-                pendingCredit = tip;
-              } else {
-                if (pendingCredit !== null) state.apply([pendingCredit]);
-                pendingCredit = null;
-                state.apply(r.accounts);
-                credited ||= tip !== null;
-              }
+            const tip = own < r.accounts.length ? r.accounts[own]! : null;
+            if (tip !== null && !tip.deleted && credited) {
+              // Only the latest of consecutive credits needs applying: it holds the coinbase's whole account.
+              pendingCredit = tip;
+            } else if (tip !== null) {
+              if (pendingCredit !== null) state.apply([pendingCredit]);
+              pendingCredit = null;
+              state.apply([tip]);
+              credited = true;
             }
           } else {
             credit.observe(r);
