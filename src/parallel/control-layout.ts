@@ -61,6 +61,8 @@ export const Control = {
   LMDB_VERSION: 7 * LINE + 7,
   /** The block's coinbase, 20 bytes (5 words), whose tips the executor credits itself. */
   COINBASE: 7 * LINE + 8,
+  /** Threads executing the batch (the main thread and the workers). */
+  THREADS: 7 * LINE + 13,
 
   /** Records in the hash table; the batch fails (HeapFull) before the table is 3/4 full. */
   RECORDS: 8 * LINE,

@@ -320,6 +320,7 @@ export class ParallelExecutor implements BatchExecutor {
     i32[Control.N_TXNS] = n;
     i32[Control.LIMIT] = n;
     i32[Control.GEN] = ++this.gen;
+    i32[Control.THREADS] = this.pool.length + 1;
     u8.set(env.coinbase, Control.COINBASE * 4);
     this.layOutInputs(env, txs, 0, first);
   }
@@ -444,9 +445,8 @@ export class ParallelExecutor implements BatchExecutor {
     let credited = false;
     /** The latest Txn.PUBLISHED_AT of the committed transactions. */
     let publishedBelow = 0;
-    /** Transactions of the current window that read a write of one of their `chainReach` predecessors. */
+    /** Transactions of the current window that could not run alongside their predecessors (Txn.NEIGHBOUR). */
     let chained = 0;
-    const chainReach = pool.length + 1;
     try {
       // Credits change the coinbase in the state without any execution reading it first.
       mvHost.preload(env.coinbase);
@@ -510,7 +510,7 @@ export class ParallelExecutor implements BatchExecutor {
             if (r.status !== ExecStatus.Invalid) state.apply(r.accounts);
           }
           results.push(r);
-          chained += this.readsNeighbour(e, next, chainReach);
+          chained += i32[e + Txn.NEIGHBOUR]!;
           next++;
           spins = 0;
           if (next % CHAIN_WINDOW === 0) {
@@ -553,24 +553,6 @@ export class ParallelExecutor implements BatchExecutor {
     }
     if (pendingCredit !== null) state.apply([pendingCredit]);
     return results;
-  }
-
-  /**
-   * 1 when committed transaction `j` (table entry `e`) read a write of one of the `reach`
-   * transactions just before it, or follows one of them from the same sender: with that few
-   * threads, such a transaction cannot run alongside its predecessor.
-   */
-  private readsNeighbour(e: number, j: number, reach: number): number {
-    const i32 = this.heap.i32;
-    const prev = i32[e + Txn.PREV_SAME_SENDER]! - 1;
-    if (prev >= 0 && prev >= j - reach) return 1;
-    const rs = i32[e + Txn.READS]!;
-    for (let k = 0, n = rs ? i32[rs]! : 0, at = rs + 1; k < n; k++, at += READ_WORDS) {
-      const kind = i32[at + 1]!;
-      if (kind === ReadEntry.Coinbase || kind === ReadEntry.HasStorage) continue;
-      if (i32[at + 2]! >= j - reach) return 1;
-    }
-    return 0;
   }
 
   /** The committed prefix, then the serial tail (if any), and the batch's statistics. */

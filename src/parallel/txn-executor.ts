@@ -226,6 +226,7 @@ export class TxnExecutor {
     const rs = heap.alloc(1 + reads.length);
     i32[rs] = reads.length / READ_WORDS;
     for (let k = 0; k < reads.length; k++) i32[rs + 1 + k] = reads[k]!;
+    i32[t + Txn.NEIGHBOUR] = this.readsNeighbour(j, t, reads);
     i32[t + Txn.OUTPUT] = output;
     i32[t + Txn.OUTPUT_LEN] = raw.length;
     i32[t + Txn.OUTPUT_DEFERRED] = defer ? 1 : 0;
@@ -236,6 +237,18 @@ export class TxnExecutor {
     Atomics.store(i32, t + Txn.VALID_FROM, 0);
     Atomics.store(i32, t + Txn.PUBLISHED_AT, Atomics.add(i32, Control.PUBLISHED, 1) + 1);
     return wroteNew;
+  }
+
+  /** Txn.NEIGHBOUR of transaction `j` (table entry `t`) for the read set `reads`. */
+  private readsNeighbour(j: TxnIndex, t: number, reads: number[]): number {
+    const near = j - this.i32[Control.THREADS]!;
+    const prev = this.i32[t + Txn.PREV_SAME_SENDER]! - 1;
+    if (prev >= 0 && prev >= near) return 1;
+    for (let k = 0; k < reads.length; k += READ_WORDS) {
+      const kind = reads[k + 1]!;
+      if (kind !== ReadEntry.Coinbase && kind !== ReadEntry.HasStorage && reads[k + 2]! >= near) return 1;
+    }
+    return 0;
   }
 
   /**

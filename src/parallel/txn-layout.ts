@@ -49,6 +49,12 @@ export const Txn = {
    * main thread commits without validating again.
    */
   VALID_FROM: 11,
+  /**
+   * 1 when the latest execution read a write of one of the Control.THREADS transactions just
+   * before this one, or follows one of them from the same sender: with that few threads, it
+   * could not run alongside its predecessor (the main thread counts these to detect a chain).
+   */
+  NEIGHBOUR: 12,
   /** Executions started, all incarnations (statistics). */
   EXECUTIONS: 13,
   /** 1 when OUTPUT was produced with the coinbase credit deferred (its tip is still owed). */
