@@ -166,10 +166,12 @@ export function inputSize(tx: TxInput): number {
   return n;
 }
 
-/** Writes the block environment and transaction into `out` (at least inputSize bytes). */
-export function encodeInput(block: BlockEnv, tx: TxInput, out: Uint8Array): number {
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  let p = 0;
+/**
+ * Writes the block environment and transaction into `out` at `at` (room for inputSize bytes);
+ * returns the bytes written. `view` (of the same bytes as `out`) spares making one per call.
+ */
+export function encodeInput(block: BlockEnv, tx: TxInput, out: Uint8Array, at = 0, view = new DataView(out.buffer, out.byteOffset, out.byteLength)): number {
+  let p = at;
   view.setBigUint64(p, block.number, true), (p += 8);
   view.setBigUint64(p, block.timestamp, true), (p += 8);
   view.setBigUint64(p, block.gasLimit, true), (p += 8);
@@ -203,7 +205,7 @@ export function encodeInput(block: BlockEnv, tx: TxInput, out: Uint8Array): numb
   }
   view.setUint32(p, tx.blobVersionedHashes.length, true), (p += 4);
   for (const h of tx.blobVersionedHashes) out.set(h, p), (p += 32);
-  return p;
+  return p - at;
 }
 
 /** Reads a 32-byte big-endian word. */

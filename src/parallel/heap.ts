@@ -14,6 +14,7 @@ export class HeapFullError extends Error {
 export class SharedHeap {
   readonly i32: Int32Array;
   readonly u8: Uint8Array;
+  readonly view: DataView;
   /** This thread's current chunk: next free word and end. */
   private chunkAt = 0;
   private chunkEnd = 0;
@@ -21,6 +22,7 @@ export class SharedHeap {
   constructor(readonly buffer: SharedArrayBuffer) {
     this.i32 = new Int32Array(buffer);
     this.u8 = new Uint8Array(buffer);
+    this.view = new DataView(buffer);
   }
 
   static create(bytes: number): SharedHeap {

@@ -364,15 +364,14 @@ export class ParallelExecutor implements BatchExecutor {
    */
   private layOutInputs(env: BlockEnv, txs: TxInput[], from: number, to = txs.length): void {
     const heap = this.heap;
-    const { i32, u8 } = heap;
+    const { i32, u8, view } = heap;
     const table = i32[Control.TXN_TABLE]!;
     const prev = this.prevSameSender;
     for (let i = from; i < to; i++) {
       i32[table + i * TXN_WORDS + Txn.PREV_SAME_SENDER] = prev[i]!;
-      const size = inputSize(txs[i]!);
-      const at = heap.alloc((size + 3) >> 2) * 4;
+      const at = heap.alloc((inputSize(txs[i]!) + 3) >> 2) * 4;
       i32[table + i * TXN_WORDS + Txn.INPUT] = at;
-      i32[table + i * TXN_WORDS + Txn.INPUT_LEN] = encodeInput(env, txs[i]!, u8.subarray(at, at + size));
+      i32[table + i * TXN_WORDS + Txn.INPUT_LEN] = encodeInput(env, txs[i]!, u8, at, view);
       Atomics.store(i32, Control.LAID_OUT, i + 1);
       // A notify costs even with nobody waiting: only when a worker caught up (LAID_OUT_WAITERS).
       if ((i & 15) === 15 && Atomics.load(i32, Control.LAID_OUT_WAITERS) !== 0) Atomics.notify(i32, Control.LAID_OUT);
