@@ -180,8 +180,19 @@ export function encodeInput(block: BlockEnv, tx: TxInput, out: Uint8Array, at = 
   out.set(block.prevRandao, p), (p += 32);
   p = writeWord(view, out, p, block.baseFee);
   p = writeWord(view, out, p, block.blobBaseFee);
-  view.setUint32(p, (tx.noValidation ? FLAG_NO_VALIDATION : 0) | (tx.deferCoinbase ? FLAG_DEFER_COINBASE : 0), true), (p += 4);
-  out.fill(0, p, p + 44), (p += 44);
+  out.fill(0, p, p + 48);
+  return encodeTxInput(tx, out, at, view) + BLOCK_ENV_SIZE;
+}
+
+/**
+ * Writes the transaction part of an input whose block environment is already at `at` (a copy
+ * of another input's first BLOCK_ENV_SIZE bytes will do: batches share one); returns the bytes
+ * written after the environment.
+ */
+export function encodeTxInput(tx: TxInput, out: Uint8Array, at: number, view: DataView): number {
+  view.setUint32(at + INPUT_FLAGS_OFFSET, (tx.noValidation ? FLAG_NO_VALIDATION : 0) | (tx.deferCoinbase ? FLAG_DEFER_COINBASE : 0), true);
+  const start = at + BLOCK_ENV_SIZE;
+  let p = start;
   out[p++] = tx.type;
   out[p++] = tx.to ? 1 : 0;
   out.set(tx.sender, p), (p += 20);
@@ -205,7 +216,7 @@ export function encodeInput(block: BlockEnv, tx: TxInput, out: Uint8Array, at = 
   }
   view.setUint32(p, tx.blobVersionedHashes.length, true), (p += 4);
   for (const h of tx.blobVersionedHashes) out.set(h, p), (p += 32);
-  return p - at;
+  return p - start;
 }
 
 /** Reads a 32-byte big-endian word. */

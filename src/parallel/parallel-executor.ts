@@ -66,7 +66,7 @@
 // threads being busy also takes from serial something it gets for free on an idle second core:
 // JSC's concurrent GC and JIT threads. `npx bun run bench parallel` shows where that leaves a
 // machine, including how much two serial executors at once really get from it.
-import { type AccountChange, decodeOutput, encodeInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
+import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
 import { ArrayBatch } from "./batch-view";
@@ -371,7 +371,16 @@ export class ParallelExecutor implements BatchExecutor {
       i32[table + i * TXN_WORDS + Txn.PREV_SAME_SENDER] = prev[i]!;
       const at = heap.alloc((inputSize(txs[i]!) + 3) >> 2) * 4;
       i32[table + i * TXN_WORDS + Txn.INPUT] = at;
-      i32[table + i * TXN_WORDS + Txn.INPUT_LEN] = encodeInput(env, txs[i]!, u8, at, view);
+      // Every input starts with the same block environment: encoded once, then copied.
+      let len: number;
+      if (i === 0) {
+        len = encodeInput(env, txs[i]!, u8, at, view);
+      } else {
+        const first = i32[table + Txn.INPUT]!;
+        u8.copyWithin(at, first, first + BLOCK_ENV_SIZE);
+        len = BLOCK_ENV_SIZE + encodeTxInput(txs[i]!, u8, at, view);
+      }
+      i32[table + i * TXN_WORDS + Txn.INPUT_LEN] = len;
       Atomics.store(i32, Control.LAID_OUT, i + 1);
       // A notify costs even with nobody waiting: only when a worker caught up (LAID_OUT_WAITERS).
       if ((i & 15) === 15 && Atomics.load(i32, Control.LAID_OUT_WAITERS) !== 0) Atomics.notify(i32, Control.LAID_OUT);
