@@ -1,8 +1,10 @@
 // Forwards eth_sendRawTransaction(Sync) to the upstream's JSON-RPC (the sequencer, or the
-// replica this one follows), as op-geth replicas forward to their sequencer. The upstream's
+// replica this one follows), as op-geth replicas forward to their sequencer, and asks it for
+// transactions this node has not seen (they wait in the sequencer's pool). The upstream's
 // answer, error code and message included, is passed through unchanged. Senders and nonces of
 // forwarded transactions are remembered briefly so "pending" nonces count them, as a pool would.
 import { bytesToHex, hexToBytes } from "../crypto/index";
+import type { RpcTransaction } from "../rpc/format/format-transaction";
 import { RpcError, ServerError } from "../rpc/rpc-errors";
 import { decodeSignedTx, type SenderRecovery } from "../tx/index";
 
@@ -21,7 +23,7 @@ export class Forwarder {
 
   private async call(method: string, params: unknown[], timeoutMs: number): Promise<unknown> {
     const url = await this.url();
-    if (url === null) throw new ServerError("cannot forward the transaction: the upstream's JSON-RPC URL is not known (no stream hello yet, upstream unreachable?); set --sequencer-rpc");
+    if (url === null) throw new ServerError(`cannot forward ${method}: the upstream's JSON-RPC URL is not known (no stream hello yet, upstream unreachable?); set --sequencer-rpc`);
     let res: Response;
     try {
       res = await fetch(url, {
@@ -31,7 +33,7 @@ export class Forwarder {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      throw new ServerError(`cannot forward the transaction to ${url}: ${(err as Error).message}`);
+      throw new ServerError(`cannot forward ${method} to ${url}: ${(err as Error).message}`);
     }
     let body: any;
     try {
@@ -67,6 +69,11 @@ export class Forwarder {
     const receipt = (await this.call("eth_sendRawTransactionSync", [bytesToHex(raw), timeoutMs], timeoutMs + 2000)) as { transactionHash: string };
     this.remember(raw);
     return hexToBytes(receipt.transactionHash);
+  }
+
+  /** The upstream's answer to eth_getTransactionByHash (geth's shape; null when it knows none either). */
+  async transactionByHash(hash: Uint8Array): Promise<RpcTransaction | null> {
+    return (await this.call("eth_getTransactionByHash", [bytesToHex(hash)], 5_000)) as RpcTransaction | null;
   }
 
   /** The nonce after the newest forwarded transaction of `address`, or 0 when none is pending. */

@@ -2,8 +2,10 @@
 // adapter that presents the follower's store, open block, core and events the way the
 // sequencer does, so every read method answers exactly as on the sequencer. Transactions are
 // forwarded upstream; eth_sendRawTransactionSync returns once this node has applied the receipt,
-// so a client reads its own write from the same node.
+// so a client reads its own write from the same node. Transactions it has not seen are looked up
+// upstream (they may wait in the sequencer's pool, which a follower does not have).
 import { TxSyncTimeoutError } from "../rpc/rpc-errors";
+import type { RpcTransaction } from "../rpc/format/format-transaction";
 import type { ReceiptWithBlock } from "../rpc/node-api";
 import { SequencerNode } from "../sequencer/node";
 import type { Sequencer } from "../sequencer/sequencer";
@@ -31,6 +33,10 @@ export class FollowerNode extends SequencerNode {
       on: follower.on.bind(follower),
     };
     super(adapter as unknown as Sequencer, version);
+  }
+
+  upstreamTransactionByHash(hash: Uint8Array): Promise<RpcTransaction | null> {
+    return this.forwarder.transactionByHash(hash);
   }
 
   override async sendRawTransaction(raw: Uint8Array): Promise<Uint8Array> {

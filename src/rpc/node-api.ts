@@ -1,6 +1,7 @@
 // What the JSON-RPC layer needs from a node. The sequencer implements it, and later the replica
 // and the full node; the RPC layer only parses, validates, formats and routes.
 import type { Block, BlockTag, IncludedTx, Log, Receipt } from "../chain/types";
+import type { RpcTransaction } from "./format/format-transaction";
 
 /** eth_call / eth_estimateGas request, already decoded from JSON. */
 export interface CallRequest {
@@ -75,6 +76,11 @@ export interface NodeApi {
   sendRawTransactionSync(raw: Uint8Array, timeoutMs: number): Promise<ReceiptWithBlock>;
   /** Mined, or still waiting in the pool; null if unknown. */
   getTransactionByHash(hash: Uint8Array): TxLocation | null;
+  /**
+   * A node without a pool of its own (a replica) asks its upstream for a transaction
+   * getTransactionByHash does not know: it may be waiting in the sequencer's pool.
+   */
+  upstreamTransactionByHash?(hash: Uint8Array): Promise<RpcTransaction | null>;
   /** Null until the transaction is executed: pooled transactions have no receipt. */
   getTransactionReceipt(hash: Uint8Array): ReceiptWithBlock | null;
   /** "pending" is the block being built (its hash is only known once sealed). */

@@ -195,6 +195,18 @@ describe("sequencer, full node and two chained replicas", () => {
     for (const p of [a, b]) expect((await rpc(p, "eth_sendRawTransaction", [raw])).error).toEqual(direct.error);
   }, 20_000);
 
+  test("replicas find a transaction still waiting in the sequencer's pool", async () => {
+    // accounts[5] never sends, so nonce 10 stays queued behind the gap: no mini-block takes it.
+    const raw = await accounts[5]!.signTransaction({ chainId: 31337, nonce: 10, gas: 21_000n, to: accounts[4]!.address, value: 1n, type: "eip1559", maxFeePerGas: parseGwei("10"), maxPriorityFeePerGas: parseGwei("1") });
+    const hash = await call(seq, "eth_sendRawTransaction", [raw]);
+    const pooled = (await call(seq, "eth_getTransactionByHash", [hash])) as any;
+    expect(pooled.hash).toBe(hash);
+    expect(pooled.blockNumber).toBeNull();
+    // B asks A, which asks the sequencer.
+    for (const p of [a, b]) expect(await call(p, "eth_getTransactionByHash", [hash])).toEqual(pooled);
+    expect(await call(b, "eth_getTransactionByHash", [`0x${"11".repeat(32)}`])).toBeNull();
+  }, 20_000);
+
   test("bad tokens and malformed subscription requests get clear errors", async () => {
     const bad = await runToExit("replica", ["--sequencer", streamUrl, "--token", "not-the-token", "--datadir", join(root, "bad-token"), "--http-port", "0"]);
     expect(bad.code).toBe(2);

@@ -7,13 +7,14 @@ import { ParamList } from "../params/param-list";
 
 /**
  * eth_getTransactionByHash: [hash] → the transaction with its position; a pooled one with null
- * blockHash, blockNumber and transactionIndex (as geth); null if unknown.
+ * blockHash, blockNumber and transactionIndex (as geth); null if unknown (a replica first asks
+ * its upstream, whose pool it does not have).
  */
-export function ethGetTransactionByHash(params: readonly unknown[], ctx: MethodContext): RpcTransaction | null {
+export function ethGetTransactionByHash(params: readonly unknown[], ctx: MethodContext): RpcTransaction | null | Promise<RpcTransaction | null> {
   const args = new ParamList(params, 1);
   const hash = args.required(0, "transaction hash", decodeHash);
   const found = ctx.api.getTransactionByHash(hash);
-  if (found === null) return null;
+  if (found === null) return ctx.api.upstreamTransactionByHash?.(hash) ?? null;
   // TxLocation carries no base fee, so EIP-1559's effective gasPrice comes from the receipt;
   // pooled ones show maxFeePerGas, as geth does.
   const mined = found.blockNumber !== null;
