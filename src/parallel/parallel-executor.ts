@@ -58,14 +58,15 @@
 // of a size for which serial execution has measured faster on this machine (mode-chooser.ts)
 // run on the serial path; the results are the same.
 //
-// What it costs, measured on a plain transfer (about 5 us serially): executing it here costs
-// about 6 us on a worker (the core, the multi-version reads, recording writes and reads), and
-// its commit about 3 us of the main thread (one validation, decoding the result, crediting the
-// tip, applying it to the state), so two threads do twice serial's work and barely match it.
-// An ERC-20 transfer (about 15 us) gains 1.3-1.4x; a swap over one of 100 pools 1.6-1.7x. Both
-// threads being busy also takes from serial something it gets for free on an idle second core:
-// JSC's concurrent GC and JIT threads. `npx bun run bench parallel` shows where that leaves a
-// machine, including how much two serial executors at once really get from it.
+// What it costs, measured on a plain transfer (about 4.5 us serially, `npx bun run bench
+// parallel` on a 2-core machine). Block-STM on one thread spends about 6.1 us on it: the core
+// with its host calls answered from the multi-version store 3.2 us, of which loading the two
+// accounts' pre-batch values (once per batch) takes about 0.9 us; recording writes, reads and
+// output 0.65 us; the main thread's commit (decoding the result, crediting the tip, applying
+// it) 1.7 us. On two threads every part runs 10-40% slower (executions on the main thread, in
+// between its commits, the most), while two serial executors at once still get 1.95x of one:
+// transfers gain about 1.25x, ERC-20 transfers (about 14 us serially) about 1.5x, swaps over
+// 100 pools about 1.8x.
 import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
