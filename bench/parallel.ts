@@ -1,4 +1,4 @@
-// npx bun run bench parallel [--json] [--txs N] [--runs R] [--workload NAME] [--graphs DIR]
+// npx bun run bench parallel [--json] [--txs N] [--runs R] [--workload NAME[,NAME...]] [--graphs DIR]
 // "workers" counts executing threads: the main thread (which also commits) plus workers - 1 Bun workers.
 // The parallel executor on fixed workloads over the sequencer's real state store (LMDB StateDb,
 // workers reading committed state themselves): for every workload and 1..core-count workers,
@@ -38,7 +38,8 @@ const RUNS = Number(opt("--runs") ?? 15);
 const WARMUP_RUNS_ALONE = 300;
 const WARMUP_NS_ALONE = 15e9;
 const WARMUP = 10;
-const only = opt("--workload");
+/** --workload NAME[,NAME...]: only these workloads (and no threshold or capacity runs). */
+const only = opt("--workload")?.split(",");
 const graphDir = opt("--graphs") ?? mkdtempSync(join(tmpdir(), "bunseq-parallel-graphs-"));
 const cores = navigator.hardwareConcurrency;
 const SIM_CORES = [8, 16, 32, 64, 100] as const;
@@ -117,7 +118,7 @@ async function paired(fn: () => Promise<unknown>, baseline: (() => Promise<unkno
 }
 
 for (const name of WORKLOADS) {
-  if (only && name !== only) continue;
+  if (only && !only.includes(name)) continue;
   const txs = workload(name, world, contracts, N);
   await state.commit();
 
