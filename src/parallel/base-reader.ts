@@ -47,11 +47,13 @@ export class LmdbBaseReader implements BaseReader {
   private readonly storage: Database<Uint8Array, Uint8Array>;
   private readonly codes: Database<Uint8Array, Uint8Array>;
   /**
-   * Rows read from LMDB (null: absent), kept while LMDB_VERSION stays the same: the same
+   * What was read from LMDB (null: absent), kept while LMDB_VERSION stays the same: the same
    * accounts and slots come back batch after batch, and a cache hit costs a fraction of an
-   * LMDB read. The main thread's StateDb keeps its disk reads on the same terms.
+   * LMDB read. The main thread's StateDb keeps its disk reads on the same terms. Accounts are
+   * kept as the record's base words already decoded (BASE_IMAGE_WORDS, then the BaseFlags), so
+   * a hit is a copy of words.
    */
-  private readonly accountRows = new Map<string, Uint8Array | null>();
+  private readonly accountRows = new Map<string, Int32Array | null>();
   /** By account, then slot. */
   private readonly slotRows = new Map<string, Map<string, Uint8Array | null>>();
   private rows = 0;
@@ -84,14 +86,25 @@ export class LmdbBaseReader implements BaseReader {
 
   loadAccount(address: Uint8Array, rec: number): number {
     const k = idKey(address);
-    let raw = this.accountRows.get(k);
-    if (raw === undefined) {
-      raw = this.accounts.getBinary(address) ?? null;
-      this.accountRows.set(k, raw);
+    const i32 = this.heap.i32;
+    const at = rec + BASE_IMAGE_AT;
+    let image = this.accountRows.get(k);
+    if (image === undefined) {
+      const raw = this.accounts.getBinary(address);
+      image = null;
+      if (raw !== undefined) {
+        const flags = this.decodeRecord(address, raw, rec);
+        image = new Int32Array(BASE_IMAGE_WORDS + 1);
+        for (let w = 0; w < BASE_IMAGE_WORDS; w++) image[w] = i32[at + w]!;
+        image[BASE_IMAGE_WORDS] = flags;
+      }
+      this.accountRows.set(k, image);
       this.rows++;
+      return image === null ? 0 : image[BASE_IMAGE_WORDS]!;
     }
-    if (raw === null) return 0;
-    return this.decodeRecord(address, raw, rec);
+    if (image === null) return 0;
+    for (let w = 0; w < BASE_IMAGE_WORDS; w++) i32[at + w] = image[w]!;
+    return image[BASE_IMAGE_WORDS]!;
   }
 
   /** Writes an LMDB account record into the record's base words byte by byte: no bigints. */
@@ -142,6 +155,10 @@ export class LmdbBaseReader implements BaseReader {
     return this.fallback.blockHash(n);
   }
 }
+
+/** An account record's base words after BASE_FLAGS: slot count, nonce, balance, code hash, code size. */
+const BASE_IMAGE_AT = Acct.BASE_SLOT_COUNT;
+const BASE_IMAGE_WORDS = Acct.BASE_CODE_SIZE + 1 - Acct.BASE_SLOT_COUNT;
 
 /** Rows a worker keeps from LMDB before starting over. */
 const ROW_CACHE_LIMIT = 200_000;
