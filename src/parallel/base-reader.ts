@@ -73,6 +73,10 @@ export class LmdbBaseReader implements BaseReader {
     this.codes = db("code");
   }
 
+  close(): void {
+    void this.root.close();
+  }
+
   beginBatch(): void {
     this.root.resetReadTxn();
     const version = this.heap.i32[Control.LMDB_VERSION]!;

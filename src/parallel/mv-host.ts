@@ -73,7 +73,8 @@ export class MvHost implements HostState {
     private readonly heap: SharedHeap,
     private readonly mv: MvStore,
     private readonly versions: VersionedReads,
-    private readonly base: BaseReader,
+    /** Where pre-batch values come from; the main thread picks one per batch. */
+    public base: BaseReader,
   ) {
     this.i32 = heap.i32;
     this.u8 = heap.u8;

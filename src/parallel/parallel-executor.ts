@@ -69,7 +69,7 @@
 // 100 pools about 1.8x.
 import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
-import { HostBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
+import { HostBaseReader, LmdbBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
 import { ArrayBatch } from "./batch-view";
 import { bytesEqual } from "../crypto/hex";
 import { CoinbaseCredit } from "./coinbase-credit";
@@ -155,6 +155,8 @@ interface MainParts {
   mv: MvStore;
   batch: ArrayBatch;
   reader: HostBaseReader;
+  /** The same reads straight from LMDB, for batches whose pre-state is all committed (as the workers do). */
+  lmdbReader: LmdbBaseReader | null;
   host: MvHost;
   ex: TxnExecutor;
 }
@@ -234,10 +236,12 @@ export class ParallelExecutor implements BatchExecutor {
     const mv = new MvStore(heap);
     const batch = new ArrayBatch();
     const reader = new HostBaseReader(heap, this.codeCache);
+    this.main?.lmdbReader?.close();
+    const lmdbReader = this.lmdb ? new LmdbBaseReader(heap, { path: this.lmdb.path }, reader, this.codeCache) : null;
     const versions = new VersionedReads(heap, mv, sched, batch);
     const host = new MvHost(heap, mv, versions, reader);
     const ex = new TxnExecutor(heap, mv, sched, versions, host, this.mainCore, batch);
-    this.main = { sched, mv, batch, reader, host, ex };
+    this.main = { sched, mv, batch, reader, lmdbReader, host, ex };
   }
 
   async execute(env: BlockEnv, txs: TxInput[], state: BatchState): Promise<ExecResult[]> {
@@ -431,13 +435,16 @@ export class ParallelExecutor implements BatchExecutor {
    * [0, LIMIT) unless the attempt failed).
    */
   private runMain(env: BlockEnv, txs: TxInput[], state: BatchState, host: MailboxHost): ExecResult[] {
-    const { sched, mv, batch, reader, host: mvHost, ex } = this.main;
+    const { sched, mv, batch, reader, lmdbReader, host: mvHost, ex } = this.main;
     const heap = this.heap;
     const { i32, u8 } = heap;
     const pool = this.pool;
     sched.beginBatch();
     mv.beginBatch();
     reader.host = host;
+    // As the workers do: LMDB's rows, kept decoded across batches, beat the state's records.
+    mvHost.base = i32[Control.USE_LMDB] && lmdbReader !== null ? lmdbReader : reader;
+    mvHost.base.beginBatch();
     batch.begin(env, txs);
     const results: ExecResult[] = [];
     const task = new Task();
@@ -684,6 +691,7 @@ export class ParallelExecutor implements BatchExecutor {
       sendAway(w);
       w.worker.terminate();
     }
+    this.main.lmdbReader?.close();
   }
 }
 
