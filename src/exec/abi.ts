@@ -285,8 +285,8 @@ export function decodeOutput(buf: Uint8Array): ExecResult {
 export const OutAccount = { FLAGS: 20, NONCE: 21, BALANCE: 29, CODE_HASH: 61, CODE_LEN: 93, SIZE: 97 } as const;
 
 /** Byte offset of the account section (its u32 count) in an output buffer. */
-export function outputAccountsAt(buf: Uint8Array, view: DataView): number {
-  return decodeLogs(buf, view, 48 + view.getUint32(44, true), null);
+export function outputAccountsAt(buf: Uint8Array, view: DataView, at = 0): number {
+  return decodeLogs(buf, view, at + 48 + view.getUint32(at + 44, true), null);
 }
 
 /** Decodes the logs at `p` into `logs` (or only skips them); returns the offset past them. */

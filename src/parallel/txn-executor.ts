@@ -192,7 +192,7 @@ export class TxnExecutor {
     const t = sched.entry(j);
     const output = heap.storeBytes(raw);
     this.writes.length = 0;
-    this.deriveWrites(j, incarnation, raw);
+    this.deriveWrites(j, incarnation, output);
 
     // Drop the previous incarnation's writes to locations this one did not write. Write sets
     // are a handful of entries, so plain scans beat building sets.
@@ -252,16 +252,17 @@ export class TxnExecutor {
   }
 
   /**
-   * Walks the core's output (abi.ts's layout) and writes every changed field.
-   * Values are copied straight from `raw` by offset: no views or copies per field.
+   * Walks the core's output (abi.ts's layout), as copied into the heap at byte `at`, and writes
+   * every changed field. Values are copied by offset: no views or copies per field, and no
+   * DataView per execution (the heap's own serves).
    */
-  private deriveWrites(j: TxnIndex, inc: number, raw: Uint8Array): void {
-    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  private deriveWrites(j: TxnIndex, inc: number, at: number): void {
     const { u8, mv, host } = this;
-    let p = outputAccountsAt(raw, view);
+    const view = this.heap.view;
+    let p = outputAccountsAt(u8, view, at);
     for (let n = view.getUint32(p, true), i = ((p += 4), 0); i < n; i++) {
       const addressAt = p;
-      const flags = raw[p + OutAccount.FLAGS]!;
+      const flags = u8[p + OutAccount.FLAGS]!;
       const nonceAt = p + OutAccount.NONCE;
       const balanceAt = p + OutAccount.BALANCE;
       const hashAt = p + OutAccount.CODE_HASH;
@@ -269,8 +270,8 @@ export class TxnExecutor {
       p += OutAccount.SIZE;
       const codeAt = flags & ACCOUNT_CODE_CHANGED ? p : -1;
       if (codeAt >= 0) p += codeLen;
-      const seen = this.observedAt(raw, addressAt);
-      if (seen === undefined) throw new Error(`core changed account ${Buffer.from(raw.subarray(addressAt, addressAt + 20)).toString("hex")} without reading it`);
+      const seen = this.observedAt(u8, addressAt);
+      if (seen === undefined) throw new Error(`core changed account ${Buffer.from(u8.subarray(addressAt, addressAt + 20)).toString("hex")} without reading it`);
       const nSlots = view.getUint32(p, true);
       p += 4;
       if (flags & ACCOUNT_DELETED) {
@@ -280,32 +281,32 @@ export class TxnExecutor {
       }
       const rec = seen.rec;
       if (!seen.exists) this.put(rec, Field.Exists, j, inc, 0, null, 0, 0, 1);
-      if (!bytesEqualAt(raw, nonceAt, u8, seen.nonceAt, 8)) this.put(rec, Field.Nonce, j, inc, 0, raw, nonceAt, 8, 0);
-      if (!bytesEqualAt(raw, balanceAt, u8, seen.balanceAt, 32)) this.put(rec, Field.Balance, j, inc, 0, raw, balanceAt, 32, 0);
-      if (!bytesEqualAt(raw, hashAt, u8, seen.codeHashAt, 32)) {
-        const at = codeAt >= 0 && codeLen > 0 ? this.heap.storeBytes(raw.subarray(codeAt, codeAt + codeLen)) : 0;
-        this.put(rec, Field.Code, j, inc, 0, raw, hashAt, 32, 0, at, codeAt >= 0 ? codeLen : 0);
+      if (!bytesEqualAt(u8, nonceAt, u8, seen.nonceAt, 8)) this.put(rec, Field.Nonce, j, inc, 0, u8, nonceAt, 8, 0);
+      if (!bytesEqualAt(u8, balanceAt, u8, seen.balanceAt, 32)) this.put(rec, Field.Balance, j, inc, 0, u8, balanceAt, 32, 0);
+      if (!bytesEqualAt(u8, hashAt, u8, seen.codeHashAt, 32)) {
+        const at = codeAt >= 0 && codeLen > 0 ? this.heap.storeBytes(u8.subarray(codeAt, codeAt + codeLen)) : 0;
+        this.put(rec, Field.Code, j, inc, 0, u8, hashAt, 32, 0, at, codeAt >= 0 ? codeLen : 0);
       }
       let delta = 0;
       for (let s = 0; s < nSlots; s++, p += 64) {
-        const slotRec = mv.slot(raw, raw, addressAt, p);
-        this.put(slotRec, Field.Slot, j, inc, 0, raw, p + 32, 32, 0);
-        delta += (isZeroAt(raw, p + 32, 32) ? 0 : 1) - (host.nonZeroBefore.get(slotRec) === true ? 1 : 0);
+        const slotRec = mv.slot(u8, u8, addressAt, p);
+        this.put(slotRec, Field.Slot, j, inc, 0, u8, p + 32, 32, 0);
+        delta += (isZeroAt(u8, p + 32, 32) ? 0 : 1) - (host.nonZeroBefore.get(slotRec) === true ? 1 : 0);
       }
       if (delta !== 0) this.put(rec, Field.SlotCount, j, inc, VersionFlags.Delta, null, 0, 0, delta);
     }
   }
 
   /**
-   * What this execution read of the account whose address is at `at` of `raw`. Every account
+   * What this execution read of the account whose address is at `at` of `bytes`. Every account
    * the core changes it read first; a transaction reads few, and they were just touched, so a
    * scan comparing addresses beats hashing into the store's table.
    */
-  private observedAt(raw: Uint8Array, at: number): Observed | undefined {
+  private observedAt(bytes: Uint8Array, at: number): Observed | undefined {
     const list = this.host.observedList;
-    if (list.length > 8) return this.host.observed.get(this.mv.account(raw, at));
+    if (list.length > 8) return this.host.observed.get(this.mv.account(bytes, at));
     const u8 = this.u8;
-    for (let i = 0; i < list.length; i++) if (bytesEqualAt(raw, at, u8, (list[i]!.rec + Rec.ADDRESS) * 4, 20)) return list[i];
+    for (let i = 0; i < list.length; i++) if (bytesEqualAt(bytes, at, u8, (list[i]!.rec + Rec.ADDRESS) * 4, 20)) return list[i];
     return undefined;
   }
 
