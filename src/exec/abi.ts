@@ -238,24 +238,24 @@ const NO_LOGS: Log[] = Object.freeze([]) as unknown as Log[];
 const NO_SLOTS: [Uint8Array, Uint8Array][] = Object.freeze([]) as unknown as [Uint8Array, Uint8Array][];
 
 /**
- * Decodes an output buffer, all but the read set (decodeReadSet: nothing on the commit path
- * needs it); `buf` is copied from, never kept. Called once per transaction on the commit
+ * Decodes the output at `at` of `buf` (`view`: a DataView of the same bytes, when the caller
+ * keeps one), all but the read set (decodeReadSet: nothing on the commit path needs it); `buf`
+ * is copied from, never kept. Called once per transaction on the commit
  * path, so it allocates only what the result holds: empty return data, empty log and slot lists
  * (frozen) and the empty code hash are shared, as nobody writes to a result's parts, and the
  * created address is copied only for a creation.
  */
-export function decodeOutput(buf: Uint8Array): ExecResult {
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const status = view.getUint32(0, true) as ExecStatus;
-  const invalidReason = view.getUint32(4, true) as InvalidReason;
-  const gasUsed = view.getBigUint64(8, true);
-  const gasRefunded = view.getBigUint64(16, true);
+export function decodeOutput(buf: Uint8Array, at = 0, view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)): ExecResult {
+  const status = view.getUint32(at, true) as ExecStatus;
+  const invalidReason = view.getUint32(at + 4, true) as InvalidReason;
+  const gasUsed = view.getBigUint64(at + 8, true);
+  const gasRefunded = view.getBigUint64(at + 16, true);
   let createdAddress: Uint8Array | null = null;
-  if (status === ExecStatus.Success && !isZeroAt(buf, 24, 20)) createdAddress = buf.slice(24, 44);
-  const n = view.getUint32(44, true);
-  const returnData = n === 0 ? NO_BYTES : buf.slice(48, 48 + n);
-  const logs: Log[] = view.getUint32(48 + n, true) === 0 ? NO_LOGS : [];
-  let p = decodeLogs(buf, view, 48 + n, logs === NO_LOGS ? null : logs);
+  if (status === ExecStatus.Success && !isZeroAt(buf, at + 24, 20)) createdAddress = buf.slice(at + 24, at + 44);
+  const n = view.getUint32(at + 44, true);
+  const returnData = n === 0 ? NO_BYTES : buf.slice(at + 48, at + 48 + n);
+  const logs: Log[] = view.getUint32(at + 48 + n, true) === 0 ? NO_LOGS : [];
+  let p = decodeLogs(buf, view, at + 48 + n, logs === NO_LOGS ? null : logs);
   const accounts: AccountChange[] = [];
   for (let k = view.getUint32(p, true), _ = (p += 4); k > 0; k--) {
     const flags = buf[p + OutAccount.FLAGS]!;

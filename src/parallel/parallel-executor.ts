@@ -502,7 +502,7 @@ export class ParallelExecutor implements BatchExecutor {
           if (!sched.tryCommit(next, inc)) break;
           publishedBelow = Math.max(publishedBelow, i32[e + Txn.PUBLISHED_AT]!);
           const at = i32[e + Txn.OUTPUT]!;
-          const r = decodeOutput(u8.subarray(at, at + i32[e + Txn.OUTPUT_LEN]!));
+          const r = decodeOutput(u8, at, heap.view);
           if (i32[e + Txn.OUTPUT_DEFERRED]) {
             // A deferred run never changes the coinbase itself: its own changes go first, then
             // the tip credit() adds (none to an invalid result).

@@ -228,7 +228,6 @@ export class TxnExecutor {
     for (let k = 0; k < reads.length; k++) i32[rs + 1 + k] = reads[k]!;
     i32[t + Txn.NEIGHBOUR] = this.readsNeighbour(j, t, reads);
     i32[t + Txn.OUTPUT] = output;
-    i32[t + Txn.OUTPUT_LEN] = raw.length;
     i32[t + Txn.OUTPUT_DEFERRED] = defer ? 1 : 0;
     Atomics.store(i32, t + Txn.WRITES, ws);
     Atomics.store(i32, t + Txn.READS, rs);

@@ -34,8 +34,6 @@ export const Txn = {
   WRITES: 5,
   /** Byte offset in the heap of the core's output of the latest finished execution. */
   OUTPUT: 6,
-  /** Its length in bytes. */
-  OUTPUT_LEN: 7,
   /** Byte offset of the encoded transaction (abi.encodeInput, block environment included). */
   INPUT: 8,
   /** Its length in bytes. */
