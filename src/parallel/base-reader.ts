@@ -36,10 +36,6 @@ export interface LmdbBaseConfig {
 
 const EMPTY = new Uint8Array(0);
 
-/** `v` as 32 big-endian bytes at `at` of `u8`. */
-function writeBalance(u8: Uint8Array, at: number, v: bigint): void {
-  writeWord(new DataView(u8.buffer, u8.byteOffset), u8, at, v);
-}
 
 export class LmdbBaseReader implements BaseReader {
   private readonly root: RootDatabase<Uint8Array, Uint8Array>;
@@ -269,7 +265,7 @@ export function serveMailbox(mailbox: SharedArrayBuffer, heap: SharedHeap, host:
         mb[Mailbox.SLOT_COUNT] = count ?? (a.hasStorage ? -1 : 0);
         mb[Mailbox.CODE_SIZE] = a.code.length;
         view.setBigUint64(Mailbox.NONCE * 4, a.nonce, true);
-        writeBalance(bytes, Mailbox.BALANCE * 4, a.balance);
+        writeWord(view, bytes, Mailbox.BALANCE * 4, a.balance);
         bytes.set(a.codeHash, Mailbox.WORD * 4);
       }
       break;
@@ -327,8 +323,9 @@ export class HostBaseReader implements BaseReader {
     const a = host.account(address);
     if (a === undefined) return 0;
     const count = a.slotCount ?? host.slotCount?.(address) ?? (a.hasStorage ? -1 : 0);
-    new DataView(u8.buffer).setBigUint64((rec + Acct.BASE_NONCE) * 4, a.nonce, true);
-    writeBalance(u8, (rec + Acct.BASE_BALANCE) * 4, a.balance);
+    const view = this.heap.view;
+    view.setBigUint64((rec + Acct.BASE_NONCE) * 4, a.nonce, true);
+    writeWord(view, u8, (rec + Acct.BASE_BALANCE) * 4, a.balance);
     u8.set(a.codeHash, (rec + Acct.BASE_CODE_HASH) * 4);
     i32[rec + Acct.BASE_CODE_SIZE] = a.code.length;
     i32[rec + Acct.BASE_SLOT_COUNT] = Math.max(count, 0);
