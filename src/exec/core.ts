@@ -104,6 +104,11 @@ export class EvmCore {
   host: HostState | null = null;
   private exports!: CoreExports;
   private view!: ViewFn;
+  /**
+   * The whole memory as bytes and as a DataView (wasm only; re-made after growth): inputs are
+   * encoded and outputs decoded in place, with no view pair per transaction.
+   */
+  private memory: (() => { bytes: Uint8Array; data: DataView }) | null = null;
 
   private constructor(readonly backend: Backend) {}
 
@@ -112,8 +117,19 @@ export class EvmCore {
    * @example core.execute(block, tx, stateReader).gasUsed
    */
   execute(block: BlockEnv, tx: TxInput, host: HostState): ExecResult {
-    const out = this.executeRaw(block, tx, host);
-    return decodeOutput(out);
+    if (this.memory === null) return decodeOutput(this.executeRaw(block, tx, host));
+    const size = inputSize(tx);
+    const input = this.exports.inputBuffer(size);
+    let m = this.memory();
+    encodeInput(block, tx, m.bytes, input, m.data);
+    this.host = host;
+    try {
+      this.exports.execute(size);
+    } finally {
+      this.host = null;
+    }
+    m = this.memory(); // execution may have grown it
+    return decodeOutput(m.bytes, this.exports.outputBuffer(), m.data);
   }
 
   /** As execute, but returns the raw output buffer (a view valid until the next call). */
@@ -165,6 +181,7 @@ export class EvmCore {
 
   private async initWasm(module: WebAssembly.Module): Promise<void> {
     let bytes = new Uint8Array(0);
+    let whole = { bytes, data: new DataView(bytes.buffer) };
     // Memory growth detaches the old buffer; re-wrap only then.
     const current = () => (bytes.buffer === memory.buffer ? bytes : (bytes = new Uint8Array(memory.buffer)));
     const view: ViewFn = (ptr, len) => current().subarray(ptr, ptr + len);
@@ -187,6 +204,7 @@ export class EvmCore {
     ex._initialize();
     checkVersion(ex.evm_abi_version());
     this.view = view;
+    this.memory = () => (whole.bytes === current() ? whole : (whole = { bytes, data: new DataView(bytes.buffer) }));
     this.exports = {
       inputBuffer: ex.evm_input_buffer,
       execute: ex.evm_execute,
