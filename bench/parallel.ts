@@ -62,7 +62,7 @@ const lmdb = { path: join(datadir, "chain"), isCommitted: () => state.commitsInF
 // otherwise (so a batch one sender dominates runs serially, as in the sequencer), except that
 // every batch size is allowed to run in parallel.
 const executors: ParallelExecutor[] = [];
-for (let k = 1; k <= cores; k++) executors.push(await ParallelExecutor.create({ workers: k, core, minParallelBatch: 1, adaptive: false, lmdb }));
+for (let k = 1; k <= cores; k++) executors.push(await ParallelExecutor.create({ workers: k, core, minParallelBatch: 1, adaptive: false, lmdb, timeCommit: true }));
 // The dependency graph comes from a Block-STM run, whatever the heuristics would choose.
 const grapher = await ParallelExecutor.create({ workers: cores, core, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false, lmdb });
 const serial = new SerialExecutor(core);

@@ -128,6 +128,8 @@ export interface ParallelExecutorOptions {
    * its size on this machine (mode-chooser.ts). Default true; false always tries Block-STM.
    */
   adaptive?: boolean;
+  /** Measure the main thread's commit time (BatchStats.commitNs; two clock reads per pass). Default false. */
+  timeCommit?: boolean;
 }
 
 const MAX_HEAP_BYTES = 1 << 30;
@@ -192,6 +194,7 @@ export class ParallelExecutor implements BatchExecutor {
     private readonly lmdb: ParallelExecutorOptions["lmdb"],
     heap: SharedHeap,
     adaptive: boolean,
+    private readonly timeCommit: boolean,
   ) {
     this.chooser = adaptive ? new ModeChooser() : null;
     this.heap = heap;
@@ -222,7 +225,7 @@ export class ParallelExecutor implements BatchExecutor {
       worker.postMessage(init);
     }
     await Promise.all(ready);
-    return new ParallelExecutor(pool, core, mainCore, module, options.minParallelBatch ?? 8, options.minSenderParallelism ?? 2, options.lmdb, heap, options.adaptive ?? true);
+    return new ParallelExecutor(pool, core, mainCore, module, options.minParallelBatch ?? 8, options.minSenderParallelism ?? 2, options.lmdb, heap, options.adaptive ?? true, options.timeCommit ?? false);
   }
 
   /** Threads executing a parallel batch: the main thread and the workers. */
@@ -439,6 +442,7 @@ export class ParallelExecutor implements BatchExecutor {
     const heap = this.heap;
     const { i32, u8 } = heap;
     const pool = this.pool;
+    const timeCommit = this.timeCommit;
     sched.beginBatch();
     mv.beginBatch();
     reader.host = host;
@@ -479,7 +483,7 @@ export class ParallelExecutor implements BatchExecutor {
         while (next < sched.limit) {
           const s = sched.status(next);
           if ((s & 3) !== TxnStatus.Executed) break;
-          if (c0 === 0) c0 = Bun.nanoseconds();
+          if (c0 === 0 && timeCommit) c0 = Bun.nanoseconds();
           const inc = s >>> INC_SHIFT;
           const e = table + next * TXN_WORDS;
           const validFrom = Atomics.load(i32, e + Txn.VALID_FROM);

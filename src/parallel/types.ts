@@ -98,7 +98,8 @@ export interface BatchStats {
   incarnations: Uint16Array;
   /**
    * Main-thread time spent committing (final validation, decoding, crediting tips, applying to
-   * the state): the in-order part of a batch that no number of threads shortens. 0 when serial.
+   * the state): the in-order part of a batch that no number of threads shortens. 0 when serial,
+   * and unless the executor was created with `timeCommit`.
    */
   commitNs: number;
   wallNs: number;
