@@ -177,6 +177,8 @@ export class ParallelExecutor implements BatchExecutor {
   private mainSuspect = false;
   private mainReload: Promise<void> | null = null;
   private readonly codeCache = new Map<string, Uint8Array>();
+  /** Answers the workers' pending mailbox requests (beginMain binds it to the batch's state). */
+  private serve: () => void = () => {};
   /** Main-thread commit time of the running batch (BatchStats.commitNs). */
   private commitNs = 0;
   /** Per transaction of the batch: the sender's previous transaction plus one (0: none). */
@@ -275,10 +277,16 @@ export class ParallelExecutor implements BatchExecutor {
     this.main.ex.beginBatch();
     // The workers start on the first transactions while the main thread lays out the rest.
     this.startWorkers();
+    this.beginMain(env, txs, host);
     let committed: ExecResult[] = [];
     let failure: unknown = null;
     try {
-      this.layOutInputs(env, txs, Math.min(txs.length, LAID_OUT_FIRST));
+      const first = Math.min(txs.length, LAID_OUT_FIRST);
+      // Workers without LMDB ask the main thread for every account they meet, one request at
+      // a time; the senders and recipients it knows already are loaded for them as it goes.
+      const preload = this.heap.i32[Control.USE_LMDB] === 0;
+      if (preload) this.preloadAccounts(txs, 0, first);
+      this.layOutInputs(env, txs, first, txs.length, preload);
       committed = this.runMain(env, txs, state, host);
     } catch (err) {
       // A heap too small for the inputs is marked failed and the batch runs serially.
@@ -370,7 +378,7 @@ export class ParallelExecutor implements BatchExecutor {
    * Encodes transactions [from, to) into the heap, each with its link to the sender's previous
    * one (linkSenders), and publishes each as laid out (Control.LAID_OUT) once complete.
    */
-  private layOutInputs(env: BlockEnv, txs: TxInput[], from: number, to = txs.length): void {
+  private layOutInputs(env: BlockEnv, txs: TxInput[], from: number, to = txs.length, preload = false): void {
     const heap = this.heap;
     const { i32, u8, view } = heap;
     const table = i32[Control.TXN_TABLE]!;
@@ -389,6 +397,7 @@ export class ParallelExecutor implements BatchExecutor {
         len = BLOCK_ENV_SIZE + encodeTxInput(txs[i]!, u8, at, view);
       }
       i32[table + i * TXN_WORDS + Txn.INPUT_LEN] = len;
+      if (preload) this.preloadAccounts(txs, i, i + 1);
       Atomics.store(i32, Control.LAID_OUT, i + 1);
       // A notify costs even with nobody waiting: only when a worker caught up (LAID_OUT_WAITERS).
       if ((i & 15) === 15 && Atomics.load(i32, Control.LAID_OUT_WAITERS) !== 0) Atomics.notify(i32, Control.LAID_OUT);
@@ -432,34 +441,51 @@ export class ParallelExecutor implements BatchExecutor {
     if (m.type === "miss" && this.state) serveMailbox(w.mailbox, this.heap, this.state);
   }
 
+  /** Readies the main thread's participant for the batch laid out in the heap. */
+  private beginMain(env: BlockEnv, txs: TxInput[], host: MailboxHost): void {
+    const { sched, mv, batch, reader, lmdbReader, host: mvHost } = this.main;
+    const heap = this.heap;
+    const pool = this.pool;
+    sched.beginBatch();
+    mv.beginBatch();
+    reader.host = host;
+    // As the workers do: LMDB's rows, kept decoded across batches, beat the state's records.
+    mvHost.base = heap.i32[Control.USE_LMDB] && lmdbReader !== null ? lmdbReader : reader;
+    mvHost.base.beginBatch();
+    batch.begin(env, txs);
+    this.serve = () => {
+      for (let k = 0; k < pool.length; k++) {
+        if (Atomics.load(pool[k]!.mb, Mailbox.STATE) === MailboxState.Request) serveMailbox(pool[k]!.mailbox, heap, host);
+      }
+    };
+    mvHost.whileWaiting = pool.length > 0 ? this.serve : null;
+  }
+
+  /** Loads the pre-batch accounts of txs[from, to)'s senders and recipients into the store. */
+  private preloadAccounts(txs: TxInput[], from: number, to: number): void {
+    const mvHost = this.main.host;
+    for (let i = from; i < to; i++) {
+      mvHost.preload(txs[i]!.sender);
+      const recipient = txs[i]!.to;
+      if (recipient !== null) mvHost.preload(recipient);
+    }
+  }
+
   /**
    * The main thread's part of a batch: commit every transaction as soon as it is final, in
    * order, and run Block-STM tasks in between. Returns the committed prefix's results (all of
    * [0, LIMIT) unless the attempt failed).
    */
   private runMain(env: BlockEnv, txs: TxInput[], state: BatchState, host: MailboxHost): ExecResult[] {
-    const { sched, mv, batch, reader, lmdbReader, host: mvHost, ex } = this.main;
+    const { sched, host: mvHost, ex } = this.main;
     const heap = this.heap;
     const { i32, u8 } = heap;
-    const pool = this.pool;
     const timeCommit = this.timeCommit;
-    sched.beginBatch();
-    mv.beginBatch();
-    reader.host = host;
-    // As the workers do: LMDB's rows, kept decoded across batches, beat the state's records.
-    mvHost.base = i32[Control.USE_LMDB] && lmdbReader !== null ? lmdbReader : reader;
-    mvHost.base.beginBatch();
-    batch.begin(env, txs);
+    const serve = this.serve;
     const results: ExecResult[] = [];
     const task = new Task();
     const check = new Task();
     let spins = 0;
-    const serve = () => {
-      for (let k = 0; k < pool.length; k++) {
-        if (Atomics.load(pool[k]!.mb, Mailbox.STATE) === MailboxState.Request) serveMailbox(pool[k]!.mailbox, heap, host);
-      }
-    };
-    mvHost.whileWaiting = pool.length > 0 ? serve : null;
     /** A coinbase credit not applied yet (a later one will supersede it), and whether one was. */
     let pendingCredit: AccountChange | null = null;
     let credited = false;
