@@ -160,6 +160,9 @@ export class LmdbBaseReader implements BaseReader {
 const BASE_IMAGE_AT = Acct.BASE_SLOT_COUNT;
 const BASE_IMAGE_WORDS = Acct.BASE_CODE_SIZE + 1 - Acct.BASE_SLOT_COUNT;
 
+/** Polls of STATE before a worker waiting for an answer sleeps (some microseconds). */
+const ASK_SPINS = 20_000;
+
 /** Rows a worker keeps from LMDB before starting over. */
 const ROW_CACHE_LIMIT = 200_000;
 
@@ -171,8 +174,6 @@ export class MailboxBaseReader implements BaseReader {
   constructor(
     private readonly heap: SharedHeap,
     mailbox: SharedArrayBuffer,
-    /** Wakes the main thread (a tiny postMessage). */
-    private readonly ring: () => void,
     private readonly codeCache: Map<string, Uint8Array>,
   ) {
     this.mb = new Int32Array(mailbox);
@@ -185,13 +186,19 @@ export class MailboxBaseReader implements BaseReader {
     const mb = this.mb;
     mb[Mailbox.OP] = op;
     Atomics.store(mb, Mailbox.STATE, MailboxState.Request);
-    // The main thread polls mailboxes between its own tasks and may be asleep on WAKE; after
-    // the batch it listens for messages instead.
+    // The main thread polls the mailboxes between its steps, and sleeps on WAKE only when it
+    // has nothing to do.
     const i32 = this.heap.i32;
     Atomics.add(i32, Control.WAKE, 1);
     Atomics.notify(i32, Control.WAKE);
-    this.ring();
-    while (Atomics.load(mb, Mailbox.STATE) !== MailboxState.Response) Atomics.wait(mb, Mailbox.STATE, MailboxState.Request, 1000);
+    // An answer usually takes a few microseconds: spin first, as a futex sleep and wake-up
+    // costs more than that.
+    for (let spins = 0; spins < ASK_SPINS; spins++) if (Atomics.load(mb, Mailbox.STATE) === MailboxState.Response) break;
+    while (Atomics.load(mb, Mailbox.STATE) !== MailboxState.Response) {
+      Atomics.store(mb, Mailbox.SLEEPING, 1);
+      Atomics.wait(mb, Mailbox.STATE, MailboxState.Request, 1000);
+      Atomics.store(mb, Mailbox.SLEEPING, 0);
+    }
     Atomics.store(mb, Mailbox.STATE, MailboxState.Idle);
   }
 
@@ -296,7 +303,7 @@ export function serveMailbox(mailbox: SharedArrayBuffer, heap: SharedHeap, host:
     }
   }
   Atomics.store(mb, Mailbox.STATE, MailboxState.Response);
-  Atomics.notify(mb, Mailbox.STATE);
+  if (Atomics.load(mb, Mailbox.SLEEPING) !== 0) Atomics.notify(mb, Mailbox.STATE);
 }
 
 /**

@@ -1,7 +1,8 @@
 // Layout of a worker's mailbox: a small SharedArrayBuffer (one per worker) through which the
 // worker asks the main thread for pre-batch state it cannot read itself. The worker writes a
-// request, posts a one-word wake-up message and sleeps on STATE; the main thread answers from
-// its HostState and flips STATE. Each answer is also stored in the shared multi-version
+// request, wakes the main thread if it sleeps (Control.WAKE) and spins, then sleeps, on STATE;
+// the main thread, which polls the mailboxes between its own steps all through a batch,
+// answers from its HostState and flips STATE. Each answer is also stored in the shared multi-version
 // store, so a location crosses threads at most once per batch. 32-bit word indexes.
 //
 // The same buffer carries the worker's doorbell: between batches a worker waits on DOORBELL
@@ -38,6 +39,8 @@ export const Mailbox = {
   /** Response (Code): byte offset in the shared heap where the main thread stored the code, and its length. */
   CODE_PTR: 42,
   CODE_LEN: 43,
+  /** 1 while the worker sleeps on STATE: only then does the answer need a notify. */
+  SLEEPING: 44,
 
   /** Doorbell state, waited on by a parked worker. */
   DOORBELL: 48,

@@ -68,6 +68,8 @@ export class MvHost implements HostState {
    * workers' mailboxes there (the loading thread may be waiting for exactly that).
    */
   whileWaiting: (() => void) | null = null;
+  /** Called at each read the core makes (the main thread answers the workers' mailboxes there). */
+  poll: (() => void) | null = null;
 
   constructor(
     private readonly heap: SharedHeap,
@@ -135,6 +137,7 @@ export class MvHost implements HostState {
   }
 
   private observeAccount(address: Uint8Array): Observed {
+    this.poll?.();
     const rec = this.mv.account(address);
     let o = this.observed.get(rec);
     if (o !== undefined) return o;

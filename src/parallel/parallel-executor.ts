@@ -170,7 +170,6 @@ export class ParallelExecutor implements BatchExecutor {
   /** Hash-table buckets reserved per transaction (grows when a batch fills the table). */
   private bucketsPerTxn = 64;
   private gen = 0;
-  private state: MailboxHost | null = null;
   private closed = false;
   private main!: MainParts;
   /** The main thread's core was unwound mid-transaction: load a fresh one before the next batch. */
@@ -201,7 +200,6 @@ export class ParallelExecutor implements BatchExecutor {
     this.chooser = adaptive ? new ModeChooser() : null;
     this.heap = heap;
     this.buildMain();
-    for (const w of pool) w.worker.onmessage = (e: MessageEvent<FromWorker>) => this.onMessage(w, e.data);
   }
 
   /** Starts the workers and waits until each has loaded its core. */
@@ -272,7 +270,6 @@ export class ParallelExecutor implements BatchExecutor {
       return this.runSerial(env, txs, state, t0, FAIL_NAMES[FailReason.HeapFull]!);
     }
     const host = mailboxHost(state);
-    this.state = host;
     // Here rather than in runMain: counted even if laying out the rest fails before it starts.
     this.main.ex.beginBatch();
     // The workers start on the first transactions while the main thread lays out the rest.
@@ -287,7 +284,7 @@ export class ParallelExecutor implements BatchExecutor {
       const preload = this.heap.i32[Control.USE_LMDB] === 0;
       if (preload) this.preloadAccounts(txs, 0, first);
       this.layOutInputs(env, txs, first, txs.length, preload);
-      committed = this.runMain(env, txs, state, host);
+      committed = this.runMain(env, txs, state);
     } catch (err) {
       // A heap too small for the inputs is marked failed and the batch runs serially.
       if (!(err instanceof HeapFullError)) failure = err;
@@ -297,7 +294,6 @@ export class ParallelExecutor implements BatchExecutor {
       this.main.sched.wake();
     }
     const stats = this.waitForWorkers(host);
-    this.state = null;
     this.main.batch.end();
     this.main.reader.host = null;
     if (failure !== null) throw failure;
@@ -397,7 +393,10 @@ export class ParallelExecutor implements BatchExecutor {
         len = BLOCK_ENV_SIZE + encodeTxInput(txs[i]!, u8, at, view);
       }
       i32[table + i * TXN_WORDS + Txn.INPUT_LEN] = len;
-      if (preload) this.preloadAccounts(txs, i, i + 1);
+      if (preload) {
+        this.preloadAccounts(txs, i, i + 1);
+        this.serve();
+      }
       Atomics.store(i32, Control.LAID_OUT, i + 1);
       // A notify costs even with nobody waiting: only when a worker caught up (LAID_OUT_WAITERS).
       if ((i & 15) === 15 && Atomics.load(i32, Control.LAID_OUT_WAITERS) !== 0) Atomics.notify(i32, Control.LAID_OUT);
@@ -437,10 +436,6 @@ export class ParallelExecutor implements BatchExecutor {
     return { workers, errors };
   }
 
-  private onMessage(w: PoolWorker, m: FromWorker): void {
-    if (m.type === "miss" && this.state) serveMailbox(w.mailbox, this.heap, this.state);
-  }
-
   /** Readies the main thread's participant for the batch laid out in the heap. */
   private beginMain(env: BlockEnv, txs: TxInput[], host: MailboxHost): void {
     const { sched, mv, batch, reader, lmdbReader, host: mvHost } = this.main;
@@ -459,6 +454,9 @@ export class ParallelExecutor implements BatchExecutor {
       }
     };
     mvHost.whileWaiting = pool.length > 0 ? this.serve : null;
+    // Without LMDB every worker read the batch has not seen yet waits for the main thread:
+    // it answers between the reads of its own executions too.
+    mvHost.poll = pool.length > 0 && !heap.i32[Control.USE_LMDB] ? this.serve : null;
   }
 
   /** Loads the pre-batch accounts of txs[from, to)'s senders and recipients into the store. */
@@ -476,7 +474,7 @@ export class ParallelExecutor implements BatchExecutor {
    * order, and run Block-STM tasks in between. Returns the committed prefix's results (all of
    * [0, LIMIT) unless the attempt failed).
    */
-  private runMain(env: BlockEnv, txs: TxInput[], state: BatchState, host: MailboxHost): ExecResult[] {
+  private runMain(env: BlockEnv, txs: TxInput[], state: BatchState): ExecResult[] {
     const { sched, host: mvHost, ex } = this.main;
     const heap = this.heap;
     const { i32, u8 } = heap;

@@ -3,8 +3,8 @@
 // parks on its doorbell (mailbox-layout.ts) for PARK_MS, so a batch that follows soon starts
 // with a futex wake rather than a message; after that it goes back to its event loop and the
 // next batch comes as a "run" message. Everything per transaction, and each batch's counters,
-// go through shared memory; messages cross only for setup, heap growth and the rare pre-state
-// read the main thread serves.
+// go through shared memory (pre-state reads the main thread serves included); messages cross
+// only for setup and heap growth.
 import { EvmCore } from "../exec/core";
 import { LmdbBaseReader, MailboxBaseReader, type BaseReader, type LmdbBaseConfig } from "./base-reader";
 import { Control, FailReason } from "./control-layout";
@@ -29,7 +29,7 @@ export type ToWorker =
   | { type: "run" };
 
 /** Messages to the main thread. */
-export type FromWorker = { type: "ready"; id: number } | { type: "miss"; id: number };
+export type FromWorker = { type: "ready"; id: number };
 
 /**
  * How long a worker stays parked on its doorbell after a batch. Long enough to outlast a run of
@@ -62,7 +62,7 @@ function assemble(buffer: SharedArrayBuffer): void {
   const sched = new Scheduler(heap);
   const mv = new MvStore(heap);
   const batch = new HeapBatch(heap, sched);
-  const mailboxReader = new MailboxBaseReader(heap, mailbox, () => self.postMessage({ type: "miss", id } satisfies FromWorker), codeCache);
+  const mailboxReader = new MailboxBaseReader(heap, mailbox, codeCache);
   const lmdbReader = lmdbConfig ? new LmdbBaseReader(heap, lmdbConfig, mailboxReader, codeCache) : null;
   const executors = new Map<BaseReader, TxnExecutor>();
   parts = {
