@@ -554,6 +554,7 @@ export class ParallelExecutor implements BatchExecutor {
             if (r.status !== ExecStatus.Invalid) state.apply(r.accounts);
           }
           results.push(r);
+          if (mvHost.poll !== null) serve(); // a long run of commits must not keep a worker waiting
           chained += i32[e + Txn.NEIGHBOUR]!;
           next++;
           spins = 0;
