@@ -16,6 +16,7 @@ import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
 import { Mailbox, MailboxOp, MailboxState } from "./mailbox-layout";
 import { Acct, BaseFlags, SlotRec } from "./mv-layout";
+import { PendingAccounts } from "./pending-accounts";
 
 /** Pre-batch reads a worker needs; the `load*` methods fill a record's base value words. */
 export interface BaseReader {
@@ -159,6 +160,45 @@ export class LmdbBaseReader implements BaseReader {
 /** An account record's base words after BASE_FLAGS: slot count, nonce, balance, code hash, code size. */
 const BASE_IMAGE_AT = Acct.BASE_SLOT_COUNT;
 const BASE_IMAGE_WORDS = Acct.BASE_CODE_SIZE + 1 - Acct.BASE_SLOT_COUNT;
+
+/**
+ * LMDB for every account but those of commits still being written (LmdbUse.ExceptPending),
+ * which come from the main thread: the rest read the same from LMDB whether those commits have
+ * landed or not.
+ */
+export class ExceptPendingReader implements BaseReader {
+  private readonly pending: PendingAccounts;
+
+  constructor(
+    heap: SharedHeap,
+    private readonly lmdb: BaseReader,
+    private readonly main: BaseReader,
+  ) {
+    this.pending = new PendingAccounts(heap);
+  }
+
+  beginBatch(): void {
+    this.pending.beginBatch();
+    this.lmdb.beginBatch();
+    this.main.beginBatch();
+  }
+
+  loadAccount(address: Uint8Array, rec: number): number {
+    return (this.pending.has(address) ? this.main : this.lmdb).loadAccount(address, rec);
+  }
+
+  loadSlot(address: Uint8Array, key: Uint8Array, rec: number): void {
+    (this.pending.has(address) ? this.main : this.lmdb).loadSlot(address, key, rec);
+  }
+
+  code(address: Uint8Array, codeHash: Uint8Array): Uint8Array {
+    return (this.pending.has(address) ? this.main : this.lmdb).code(address, codeHash);
+  }
+
+  blockHash(n: bigint): Uint8Array | undefined {
+    return this.main.blockHash(n);
+  }
+}
 
 /** Polls of STATE before a worker waiting for an answer sleeps (some microseconds). */
 const ASK_SPINS = 20_000;

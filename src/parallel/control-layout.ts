@@ -52,7 +52,7 @@ export const Control = {
   HEAP_WORDS: 7 * LINE + 4,
   /** Batch sequence number, for debugging and to tell batches apart in a worker. */
   GEN: 7 * LINE + 5,
-  /** 1 when workers read the pre-batch state from LMDB themselves (base-reader.ts). */
+  /** LmdbUse: how much of the pre-batch state workers read from LMDB themselves (base-reader.ts). */
   USE_LMDB: 7 * LINE + 6,
   /**
    * Identifies what LMDB holds when USE_LMDB is set (the state's commit count): workers keep
@@ -63,6 +63,9 @@ export const Control = {
   COINBASE: 7 * LINE + 8,
   /** Threads executing the batch (the main thread and the workers). */
   THREADS: 7 * LINE + 13,
+  /** With LmdbUse.ExceptPending: the pending accounts' hash set (pending-accounts.ts) and its mask. */
+  PENDING_TABLE: 7 * LINE + 14,
+  PENDING_MASK: 7 * LINE + 15,
 
   /** Records in the hash table; the batch fails (HeapFull) before the table is 3/4 full. */
   RECORDS: 8 * LINE,
@@ -114,3 +117,13 @@ export const FAIL_NAMES: Record<number, string> = {
   [FailReason.HeapFull]: "shared heap full",
   [FailReason.WorkerError]: "worker error",
 };
+
+/** Where workers get the pre-batch state (Control.USE_LMDB). */
+export const enum LmdbUse {
+  /** From the main thread, through their mailboxes. */
+  None = 0,
+  /** All from LMDB: the state has nothing LMDB does not. */
+  All = 1,
+  /** From LMDB but for the accounts of commits still being written, which the main thread serves. */
+  ExceptPending = 2,
+}

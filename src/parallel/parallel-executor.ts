@@ -73,7 +73,8 @@ import { HostBaseReader, LmdbBaseReader, type MailboxHost, serveMailbox } from "
 import { ArrayBatch } from "./batch-view";
 import { bytesEqual } from "../crypto/hex";
 import { CoinbaseCredit } from "./coinbase-credit";
-import { Control, FAIL_NAMES, FailReason, FallbackReason, FALLBACK_NAMES } from "./control-layout";
+import { Control, FAIL_NAMES, FailReason, FallbackReason, FALLBACK_NAMES, LmdbUse } from "./control-layout";
+import { writePendingAccounts } from "./pending-accounts";
 import { HeapFullError, SharedHeap } from "./heap";
 import { Doorbell, Mailbox, MAILBOX_WORDS, MailboxState, STATS_FIELDS } from "./mailbox-layout";
 import { MvHost } from "./mv-host";
@@ -110,6 +111,12 @@ export interface ParallelExecutorOptions {
     path: string;
     isCommitted(): boolean;
     /**
+     * When isCommitted() is false: the accounts of commits still being written if the state
+     * holds nothing else LMDB does not (StateDb.pendingAccounts), else null. Workers then read
+     * every other account from LMDB and ask the main thread only for these.
+     */
+    pendingAccounts?(): Iterable<Uint8Array> | null;
+    /**
      * A number that changes whenever LMDB's state changes (a commit count): workers keep rows
      * they read from LMDB across batches while it stays the same. Without it they keep none.
      */
@@ -141,6 +148,8 @@ const MAX_HEAP_BYTES = 1 << 30;
  */
 const CHAIN_WINDOW = 32;
 const CHAIN_SHARE = 0.75;
+
+const PRE_STATE_NAMES = { [LmdbUse.None]: "main-thread", [LmdbUse.All]: "lmdb", [LmdbUse.ExceptPending]: "lmdb-except-pending" } as const;
 
 /** Transactions laid out before the workers start: enough that they rarely wait for the rest. */
 const LAID_OUT_FIRST = 32;
@@ -281,7 +290,7 @@ export class ParallelExecutor implements BatchExecutor {
       const first = Math.min(txs.length, LAID_OUT_FIRST);
       // Workers without LMDB ask the main thread for every account they meet, one request at
       // a time; the senders and recipients it knows already are loaded for them as it goes.
-      const preload = this.heap.i32[Control.USE_LMDB] === 0;
+      const preload = this.heap.i32[Control.USE_LMDB] !== LmdbUse.All;
       if (preload) this.preloadAccounts(txs, 0, first);
       this.layOutInputs(env, txs, first, txs.length, preload);
       committed = this.runMain(env, txs, state);
@@ -334,7 +343,25 @@ export class ParallelExecutor implements BatchExecutor {
     i32[Control.GEN] = ++this.gen;
     i32[Control.THREADS] = this.pool.length + 1;
     u8.set(env.coinbase, Control.COINBASE * 4);
+    this.choosePreState();
     this.layOutInputs(env, txs, 0, first);
+  }
+
+  /** Where the workers read the pre-batch state (Control.USE_LMDB, LmdbUse). */
+  private choosePreState(): void {
+    const lmdb = this.lmdb;
+    let use = LmdbUse.None;
+    if (lmdb?.isCommitted()) {
+      use = LmdbUse.All;
+    } else {
+      const pending = lmdb?.pendingAccounts?.() ?? null;
+      if (pending !== null) {
+        writePendingAccounts(this.heap, pending);
+        use = LmdbUse.ExceptPending;
+      }
+    }
+    this.heap.i32[Control.USE_LMDB] = use;
+    this.heap.i32[Control.LMDB_VERSION] = use !== LmdbUse.None ? (lmdb!.version?.() ?? -1) : -1;
   }
 
   /**
@@ -406,9 +433,6 @@ export class ParallelExecutor implements BatchExecutor {
 
   /** Rings each parked worker's doorbell, or sends it a message when it is back in its event loop. */
   private startWorkers(): void {
-    const useLmdb = this.lmdb?.isCommitted() ?? false;
-    this.heap.i32[Control.USE_LMDB] = useLmdb ? 1 : 0;
-    this.heap.i32[Control.LMDB_VERSION] = useLmdb ? (this.lmdb!.version?.() ?? -1) : -1;
     for (const w of this.pool) {
       if (Atomics.compareExchange(w.mb, Mailbox.DOORBELL, Doorbell.Parked, Doorbell.Rung) === Doorbell.Parked) Atomics.notify(w.mb, Mailbox.DOORBELL);
       else w.worker.postMessage({ type: "run" } satisfies ToWorker);
@@ -445,7 +469,7 @@ export class ParallelExecutor implements BatchExecutor {
     mv.beginBatch();
     reader.host = host;
     // As the workers do: LMDB's rows, kept decoded across batches, beat the state's records.
-    mvHost.base = heap.i32[Control.USE_LMDB] && lmdbReader !== null ? lmdbReader : reader;
+    mvHost.base = heap.i32[Control.USE_LMDB] === LmdbUse.All && lmdbReader !== null ? lmdbReader : reader;
     mvHost.base.beginBatch();
     batch.begin(env, txs);
     this.serve = () => {
@@ -456,7 +480,7 @@ export class ParallelExecutor implements BatchExecutor {
     mvHost.whileWaiting = pool.length > 0 ? this.serve : null;
     // Without LMDB every worker read the batch has not seen yet waits for the main thread:
     // it answers between the reads of its own executions too.
-    mvHost.poll = pool.length > 0 && !heap.i32[Control.USE_LMDB] ? this.serve : null;
+    mvHost.poll = pool.length > 0 && heap.i32[Control.USE_LMDB] !== LmdbUse.All ? this.serve : null;
   }
 
   /** Loads the pre-batch accounts of txs[from, to)'s senders and recipients into the store. */
@@ -635,6 +659,7 @@ export class ParallelExecutor implements BatchExecutor {
       fallback,
       incarnations,
       commitNs: this.commitNs,
+      preState: PRE_STATE_NAMES[i32[Control.USE_LMDB] as LmdbUse],
       wallNs: Bun.nanoseconds() - t0,
     };
     return results;
@@ -691,6 +716,7 @@ export class ParallelExecutor implements BatchExecutor {
       fallback: why,
       incarnations: new Uint16Array(n).fill(1),
       commitNs: 0,
+      preState: null,
       wallNs: Bun.nanoseconds() - t0,
     };
     this.chooser?.record(n, "serial", this.lastStats.wallNs);

@@ -102,5 +102,10 @@ export interface BatchStats {
    * and unless the executor was created with `timeCommit`.
    */
   commitNs: number;
+  /**
+   * Where the workers read the pre-batch state: all from LMDB, from LMDB but for the accounts of
+   * commits still being written, or all through the main thread. Null when serial.
+   */
+  preState: "lmdb" | "lmdb-except-pending" | "main-thread" | null;
   wallNs: number;
 }

@@ -6,8 +6,8 @@
 // go through shared memory (pre-state reads the main thread serves included); messages cross
 // only for setup and heap growth.
 import { EvmCore } from "../exec/core";
-import { LmdbBaseReader, MailboxBaseReader, type BaseReader, type LmdbBaseConfig } from "./base-reader";
-import { Control, FailReason } from "./control-layout";
+import { ExceptPendingReader, LmdbBaseReader, MailboxBaseReader, type BaseReader, type LmdbBaseConfig } from "./base-reader";
+import { Control, FailReason, LmdbUse } from "./control-layout";
 import { HeapFullError, SharedHeap } from "./heap";
 import { Doorbell, Mailbox, MAILBOX_ERROR_BYTES, STATS_FIELDS } from "./mailbox-layout";
 import { MvHost } from "./mv-host";
@@ -54,6 +54,7 @@ let parts: {
   batch: HeapBatch;
   mailboxReader: BaseReader;
   lmdbReader: BaseReader | null;
+  exceptPendingReader: BaseReader | null;
   build(base: BaseReader): TxnExecutor;
 };
 
@@ -64,9 +65,10 @@ function assemble(buffer: SharedArrayBuffer): void {
   const batch = new HeapBatch(heap, sched);
   const mailboxReader = new MailboxBaseReader(heap, mailbox, codeCache);
   const lmdbReader = lmdbConfig ? new LmdbBaseReader(heap, lmdbConfig, mailboxReader, codeCache) : null;
+  const exceptPendingReader = lmdbReader ? new ExceptPendingReader(heap, lmdbReader, mailboxReader) : null;
   const executors = new Map<BaseReader, TxnExecutor>();
   parts = {
-    heap, sched, mv, batch, mailboxReader, lmdbReader,
+    heap, sched, mv, batch, mailboxReader, lmdbReader, exceptPendingReader,
     build(base) {
       let ex = executors.get(base);
       if (ex === undefined) {
@@ -85,7 +87,8 @@ function runBatch(): void {
   const i32 = heap.i32;
   const first = i32[Control.TXN_TABLE]!;
   const env = decodeBlockEnv(heap.u8.subarray(i32[first + Txn.INPUT]!, i32[first + Txn.INPUT]! + i32[first + Txn.INPUT_LEN]!));
-  const base = i32[Control.USE_LMDB] && parts.lmdbReader ? parts.lmdbReader : parts.mailboxReader;
+  const use = i32[Control.USE_LMDB] as LmdbUse;
+  const base = (use === LmdbUse.All ? parts.lmdbReader : use === LmdbUse.ExceptPending ? parts.exceptPendingReader : null) ?? parts.mailboxReader;
   const ex = parts.build(base);
   heap.beginBatch();
   sched.beginBatch();

@@ -95,7 +95,11 @@ export async function startFollower(kind: FollowerKind, opts: FollowerOptions, l
       ? await ParallelExecutor.create({
           workers,
           core,
-          lmdb: { path: join(opts.datadir, "chain"), isCommitted: () => store !== null && store.db.commitsInFlight === 0 && !store.db.hasUncomputedChanges },
+          lmdb: {
+            path: join(opts.datadir, "chain"),
+            isCommitted: () => store !== null && store.db.commitsInFlight === 0 && !store.db.hasUncomputedChanges,
+            pendingAccounts: () => store?.db.pendingAccounts() ?? null,
+          },
         })
       : new SerialExecutor(core);
   if (kind === "fullnode") log.info("re-execution", { mode: workers > 1 ? "parallel (Block-STM)" : "serial", workers });

@@ -210,6 +210,11 @@ export class LmdbSequencerStore implements SequencerStore {
     return this.store.state.commitsInFlight === 0 && !this.store.state.hasUncomputedChanges;
   }
 
+  /** The accounts of commits still being written, when nothing else is uncommitted (StateDb.pendingAccounts). */
+  pendingAccounts(): Iterable<Uint8Array> | null {
+    return this.store.state.pendingAccounts();
+  }
+
   /** Names what the state in LMDB is while isCommitted() holds. */
   stateVersion(): number {
     return this.store.state.commitCount;

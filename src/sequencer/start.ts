@@ -103,7 +103,12 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
             workers: opts.workers,
             core,
             adaptive,
-            lmdb: { path: `${opts.datadir}/chain`, isCommitted: () => store.isCommitted(), version: () => store.stateVersion() },
+            lmdb: {
+              path: `${opts.datadir}/chain`,
+              isCommitted: () => store.isCommitted(),
+              pendingAccounts: () => store.pendingAccounts(),
+              version: () => store.stateVersion(),
+            },
           })
         : new SerialExecutor(core);
     cleanups.push(() => executor.close());

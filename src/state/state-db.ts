@@ -168,6 +168,16 @@ export class StateDb implements HostState {
     return this.commitsQueued;
   }
 
+  /**
+   * When this state is LMDB's plus only commits still being written (nothing applied since the
+   * last one), the accounts those commits change: every other account and its storage reads
+   * the same from LMDB, whether or not they have landed. Null when there are other changes.
+   */
+  pendingAccounts(): Iterable<Uint8Array> | null {
+    if (this.dirty.size > 0 || this.layers.open.accounts.size > 0) return null;
+    return this.layers.frozenAddresses();
+  }
+
   /** Commits handed to LMDB whose promise has not settled. */
   get commitsInFlight(): number {
     return this.layers.committing;

@@ -41,6 +41,11 @@ export class LayerStack {
     return this.frozen.length;
   }
 
+  /** Addresses of the accounts the frozen layers changed (each once per layer). */
+  *frozenAddresses(): Iterable<Uint8Array> {
+    for (const layer of this.frozen) for (const d of layer.accounts.values()) yield d.address;
+  }
+
   /** Newest delta of an account, or undefined when no layer touched it. */
   findAccount(addressKey: string): AccountDelta | undefined {
     const d = this.open.accounts.get(addressKey);

@@ -79,6 +79,51 @@ describe("LMDB pre-state read by the workers", () => {
   }, 60_000);
 });
 
+describe("LMDB pre-state with a commit still being written", () => {
+  test("workers read LMDB for every account but the commit's, and results equal serial's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bunseq-parallel-pending-"));
+    const chain = ChainStore.open(dir);
+    const state = chain.state;
+    const env = blockEnv(addr(99, 3));
+    const w = new WorldBuilder(core, env, state);
+    const senders = Array.from({ length: 24 }, (_, i) => addr(42, i));
+    const recipients = Array.from({ length: 24 }, (_, i) => addr(43, i));
+    w.fund([...senders, ...recipients]);
+    await state.commit();
+    const isCommitted = () => state.commitsInFlight === 0 && !state.hasUncomputedChanges;
+    const ex = await ParallelExecutor.create({
+      workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false,
+      lmdb: { path: join(dir, "chain"), isCommitted, pendingAccounts: () => state.pendingAccounts(), version: () => state.commitCount },
+    });
+    try {
+      for (let round = 0; round < 3; round++) {
+        // The mini-block before: half the senders pay fresh accounts, and its commit is not
+        // awaited, as the sequencer's is not while it executes the next batch.
+        const before = senders.slice(0, 12).map((s, i) => w.tx(s, addr(44, round * 100 + i), new Uint8Array(0), 21_000n, { value: 7n }));
+        serial.executeSync(env, before, state);
+        const landing = state.commit();
+        // This batch reads those senders (theirs to ask the main thread for) and accounts the
+        // commit does not touch (read from LMDB).
+        const txs = senders.map((s, i) => w.tx(s, recipients[(i + round) % recipients.length]!, new Uint8Array(0), 21_000n, { value: 1000n + BigInt(round) }));
+        const expected = serial.executeSync(env, txs, state);
+        const root = state.computeStateRoot();
+        state.discard();
+        expect(isCommitted()).toBe(false);
+        const got = ex.executeSync(env, txs, state);
+        expect(ex.lastStats!.preState).toBe("lmdb-except-pending");
+        expect(got).toEqual(expected);
+        expect(state.computeStateRoot()).toEqual(root);
+        await landing;
+        await state.commit();
+      }
+    } finally {
+      await ex.close();
+      await chain.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 /**
  * Runs `txs` serially, rolls back, and checks that `exec` (reading committed state from LMDB)
  * runs them in parallel to the same results and state root; leaves the parallel run applied.
