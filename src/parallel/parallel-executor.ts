@@ -38,8 +38,11 @@
 //     non-zero to an unknown value (the base state cannot count slots), the transactions from
 //     there on run serially.
 //   - The pre-batch state comes from LMDB read by each worker when the caller vouches that it
-//     is committed, else from the main thread through a mailbox (base-reader.ts); either way a
-//     location is fetched once per batch and shared.
+//     is committed; when only commits still being written are missing from LMDB (the sequencer
+//     commits each mini-block while the next executes), from LMDB for every account but theirs
+//     (pending-accounts.ts); the rest from the main thread through a mailbox (base-reader.ts),
+//     for which it also loads the batch's senders and recipients as it lays the batch out.
+//     Either way a location is fetched once per batch and shared.
 //
 // Who does what. The main thread lays out the batch in the shared heap (the workers start once
 // the first transactions are there, Control.LAID_OUT) and is itself one of the participants: with `workers: N` it runs Block-STM tasks next to N - 1 Bun workers (on a
