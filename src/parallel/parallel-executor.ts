@@ -62,14 +62,13 @@
 // run on the serial path; the results are the same.
 //
 // What it costs, measured on a plain transfer (about 4.5 us serially, `npx bun run bench
-// parallel` on a 2-core machine). Block-STM on one thread spends about 6.1 us on it: the core
-// with its host calls answered from the multi-version store 3.2 us, of which loading the two
-// accounts' pre-batch values (once per batch) takes about 0.9 us; recording writes, reads and
-// output 0.65 us; the main thread's commit (decoding the result, crediting the tip, applying
-// it) 1.7 us. On two threads every part runs 10-40% slower (executions on the main thread, in
-// between its commits, the most), while two serial executors at once still get 1.95x of one:
-// transfers gain about 1.25x, ERC-20 transfers (about 14 us serially) about 1.5x, swaps over
-// 100 pools about 1.8x.
+// parallel` on a 2-core machine). Block-STM on one thread spends about 5.9 us on it: the core
+// with its host calls answered from the multi-version store, loading the two accounts'
+// pre-batch values (once per batch), recording writes, reads and output, and the main thread's
+// commit (decoding the result, crediting the tip, applying it: about 1.8 us). On two threads
+// every part runs 10-40% slower (executions on the main thread, in between its commits, the
+// most), while two serial executors at once still get 1.95x of one: transfers gain about 1.3x,
+// ERC-20 transfers (about 14 us serially) about 1.5x, swaps over 100 pools about 1.8x.
 import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, LmdbBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
