@@ -19,6 +19,7 @@ import { Forwarder } from "./forward";
 import { FollowerNode } from "./node";
 import type { FollowerOptions } from "./options";
 import { ReplicaStore } from "./store";
+import { pruneAtStart } from "../state/prune-trie";
 
 export type FollowerKind = "replica" | "fullnode";
 
@@ -86,6 +87,7 @@ export async function startFollower(kind: FollowerKind, opts: FollowerOptions, l
   let store: ReplicaStore | null = opened instanceof ReplicaStore ? opened : null;
   const uninitialised = opened instanceof ReplicaStore ? null : opened.uninitialised;
   if (!store && pinned) store = await ReplicaStore.init(uninitialised!, loadGenesis(pinned), log);
+  if (store && opts["prune-trie"]) pruneAtStart(store.chainStore, log);
 
   // A full node with --workers N > 1 re-executes with Block-STM: results are serial's by contract,
   // and checking that against a sequencer is what a full node is for.

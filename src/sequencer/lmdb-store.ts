@@ -9,6 +9,7 @@ import type { Block, Header, IncludedTx, MiniBlock, Receipt } from "../chain/typ
 import { bytesEqual, bytesToHex, keccak256 } from "../crypto/index";
 import type { Logger } from "../log/logger";
 import { ChainStore, type StateDb } from "../state/index";
+import { pruneAtStart } from "../state/prune-trie";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import { decodeSignedTx } from "../tx/index";
 import { includedTx } from "./pending-tx";
@@ -208,6 +209,11 @@ export class LmdbSequencerStore implements SequencerStore {
 
   isCommitted(): boolean {
     return this.store.state.commitsInFlight === 0 && !this.store.state.hasUncomputedChanges;
+  }
+
+  /** --prune-trie: drops trie nodes the state root no longer reaches (before anything commits). */
+  pruneTrie(log: Logger): void {
+    pruneAtStart(this.store, log);
   }
 
   /** The accounts of commits still being written, when nothing else is uncommitted (StateDb.pendingAccounts). */

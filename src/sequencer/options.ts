@@ -24,6 +24,7 @@ export const SEQUENCER_OPTIONS = {
   ordering: { type: "string", default: "fifo", help: "pool ordering policy: fifo (arrival) or priority-fee (highest tip first)" },
   "max-txs-per-mini-block": { type: "int", default: 2000, help: "upper bound of transactions executed per mini-block" },
   "receipt-timeout-ms": { type: "int", default: 2000, help: "default timeout of eth_sendRawTransactionSync" },
+  "prune-trie": { type: "boolean", default: false, help: "at start, delete the trie nodes the state root no longer reaches (the node database otherwise grows with every state change)" },
   "log-level": { type: "string", default: "info", help: "debug, info, warn or error" },
   "log-format": { type: "string", default: "auto", help: "json, text, or auto (text on a terminal)" },
   // State-diff stream to replicas (src/stream, docs/stream.md).

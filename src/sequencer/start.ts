@@ -36,6 +36,8 @@ export interface SequencerOptions {
   /** "auto" (default) or "always": see the flag's help. */
   "parallel-mode"?: string;
   "receipt-timeout-ms": number;
+  /** Prune unreachable trie nodes before starting. */
+  "prune-trie"?: boolean;
   "log-level": string;
   "log-format": string;
   // State-diff stream (src/stream).
@@ -93,6 +95,7 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
     const store = await LmdbSequencerStore.open(opts.datadir, genesis, log);
     cleanups.push(() => store.close());
     log.info("chain opened", { datadir: opts.datadir, chainId: genesis.chainId.toString(), genesis: bytesToHex(genesis.hash), head: store.head().header.number.toString() });
+    if (opts["prune-trie"]) store.pruneTrie(log);
 
     const core = await EvmCore.load("wasm");
     setKeccakImpl((data) => core.keccak256(data)); // the trie hashes through the core: ~5x faster
