@@ -77,6 +77,7 @@ import { bytesEqual } from "../crypto/hex";
 import { CoinbaseCredit } from "./coinbase-credit";
 import { Control, FAIL_NAMES, FailReason, FallbackReason, FALLBACK_NAMES, LmdbUse } from "./control-layout";
 import { writePendingAccounts } from "./pending-accounts";
+import { hashAddress } from "./address-hash";
 import { HeapFullError, SharedHeap } from "./heap";
 import { Doorbell, Mailbox, MAILBOX_WORDS, MailboxState, STATS_FIELDS } from "./mailbox-layout";
 import { MvHost } from "./mv-host";
@@ -386,9 +387,7 @@ export class ParallelExecutor implements BatchExecutor {
     let longest = 0;
     for (let i = 0; i < n; i++) {
       const a = txs[i]!.sender;
-      let h = 0x811c9dc5;
-      for (let k = 0; k < 20; k += 4) h = Math.imul(h ^ (a[k]! | (a[k + 1]! << 8) | (a[k + 2]! << 16) | (a[k + 3]! << 24)), 0x01000193) ^ (h >>> 15);
-      let b = h & mask;
+      let b = hashAddress(a) & mask;
       while (last[b] !== 0 && !bytesEqual(txs[last[b]! - 1]!.sender, a)) b = (b + 1) & mask;
       const p = last[b]! - 1;
       prev[i] = p + 1;

@@ -2,17 +2,13 @@
 // the sequencer commits each mini-block while the next one executes, so a batch often starts
 // with a commit still being written. Workers read every other account, and its storage, from
 // LMDB themselves, and ask the main thread only for these (LmdbUse.ExceptPending).
+import { bytesEqualAt } from "../crypto/hex";
+import { hashAddress } from "./address-hash";
 import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
 
 /** Words per bucket: 1 when used, then the address (5 words), padded. */
 const BUCKET_WORDS = 8;
-
-function hashAddress(b: Uint8Array, at: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < 20; i += 4) h = Math.imul(h ^ (b[at + i]! | (b[at + i + 1]! << 8) | (b[at + i + 2]! << 16) | (b[at + i + 3]! << 24)), 0x01000193) ^ (h >>> 15);
-  return h ^ (h >>> 13);
-}
 
 /** Lays out `addresses` as the batch's pending set (main thread, before the workers start). */
 export function writePendingAccounts(heap: SharedHeap, addresses: Iterable<Uint8Array>): void {
@@ -29,7 +25,7 @@ export function writePendingAccounts(heap: SharedHeap, addresses: Iterable<Uint8
         u8.set(a, (at + 1) * 4);
         break;
       }
-      if (sameAddress(u8, (at + 1) * 4, a, 0)) break;
+      if (bytesEqualAt(u8, (at + 1) * 4, a, 0, 20)) break;
     }
   }
   i32[Control.PENDING_TABLE] = table;
@@ -53,12 +49,7 @@ export class PendingAccounts {
     for (let b = hashAddress(address, 0) & this.mask; ; b = (b + 1) & this.mask) {
       const at = this.table + b * BUCKET_WORDS;
       if (i32[at] === 0) return false;
-      if (sameAddress(u8, (at + 1) * 4, address, 0)) return true;
+      if (bytesEqualAt(u8, (at + 1) * 4, address, 0, 20)) return true;
     }
   }
-}
-
-function sameAddress(a: Uint8Array, at: number, b: Uint8Array, bt: number): boolean {
-  for (let i = 0; i < 20; i++) if (a[at + i] !== b[bt + i]) return false;
-  return true;
 }
