@@ -105,6 +105,11 @@ export class Sequencer {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    await this.settled();
+  }
+
+  /** Resolves once every mini-block produced so far is durable. */
+  async settled(): Promise<void> {
     await Promise.all(this.inFlight);
   }
 
