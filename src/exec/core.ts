@@ -122,12 +122,7 @@ export class EvmCore {
     const input = this.exports.inputBuffer(size);
     let m = this.memory();
     encodeInput(block, tx, m.bytes, input, m.data);
-    this.host = host;
-    try {
-      this.exports.execute(size);
-    } finally {
-      this.host = null;
-    }
+    this.call(size, host);
     m = this.memory(); // execution may have grown it
     return decodeOutput(m.bytes, this.exports.outputBuffer(), m.data);
   }
@@ -153,10 +148,15 @@ export class EvmCore {
 
   /** Runs the `size`-byte input in the core's input buffer against `host`. */
   private run(size: number, host: HostState): Uint8Array {
+    const n = this.call(size, host);
+    return this.view(this.exports.outputBuffer(), n);
+  }
+
+  /** Executes the `size`-byte input with `host` answering the core's reads; returns the output's length. */
+  private call(size: number, host: HostState): number {
     this.host = host;
     try {
-      const n = this.exports.execute(size);
-      return this.view(this.exports.outputBuffer(), n);
+      return this.exports.execute(size);
     } finally {
       this.host = null;
     }

@@ -9,9 +9,9 @@
 // nanoseconds per transaction for each mode, alternates the modes for its first batches, then
 // runs the faster one and re-tries the slower one every PROBE_EVERY batches so that a change of
 // workload or load is noticed; the choice changes only when the other mode's average is clearly
-// lower, so noise does not flip it back and forth. A probe that finds the slower mode faster than its average says it
-// is still warming up (JIT tiers take a few hundred batches on Block-STM's threads), so it is
-// re-tried right after, rather than judged on how it ran cold.
+// lower, so noise does not flip it back and forth. A probe that finds the slower mode faster
+// than its average says it is still warming up (JIT tiers take a few hundred batches on
+// Block-STM's threads), so it is re-tried right after, rather than judged on how it ran cold.
 
 export type Mode = "parallel" | "serial";
 

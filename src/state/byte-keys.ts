@@ -1,6 +1,7 @@
 // Keys for LMDB (raw bytes) and for the in-memory overlay's Maps (strings with
 // one char per byte: JS Maps cannot key on byte contents, and this is half the
 // length of hex with no lookup table per byte).
+import { bytesEqual } from "../crypto/hex";
 
 /** A Map key holding exactly the bytes of `b`, one char code (0-255) per byte. */
 export function bytesKey(b: Uint8Array): string {
@@ -20,7 +21,7 @@ export function idKey(b: Uint8Array): string {
   let h = 0x811c9dc5 ^ n;
   for (let i = 0; i < n; i += 4) h = Math.imul(h ^ (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)), 0x01000193) ^ (h >>> 15);
   const hit = interned.get(h);
-  if (hit !== undefined && sameBytes(hit.bytes, b)) return hit.key;
+  if (hit !== undefined && bytesEqual(hit.bytes, b)) return hit.key;
   const f = String.fromCharCode;
   const w = (i: number) => (b[i]! << 8) | b[i + 1]!;
   const key =
@@ -35,12 +36,6 @@ export function idKey(b: Uint8Array): string {
 
 const INTERNED_KEYS = 1 << 16;
 const interned = new Map<number, { bytes: Uint8Array; key: string }>();
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** 8-byte big-endian key, so LMDB's byte order is numeric order (ranges over block numbers work). */
 export function u64Key(n: bigint): Uint8Array {

@@ -10,6 +10,7 @@ import { decode } from "../rlp/decode";
 import type { RlpInput } from "../rlp/types";
 import { EMPTY_TRIE_ROOT } from "../trie/index";
 import type { Logger } from "../log/logger";
+import { bytesKey } from "./byte-keys";
 import type { ChainEnv } from "./chain-env";
 import type { ChainStore } from "./chain-store";
 
@@ -22,8 +23,6 @@ export interface PruneReport {
 
 /** Deletes per write transaction. */
 const CHUNK = 10_000;
-
-const keyOf = (hash: Uint8Array) => String.fromCharCode.apply(null, hash as unknown as number[]);
 
 /** Deletes the trie nodes `root` does not reach; `progress` hears of every 100,000 nodes walked. */
 export function pruneTrieNodes(env: ChainEnv, root: Uint8Array, progress?: (walked: number) => void): PruneReport {
@@ -63,7 +62,7 @@ export function pruneTrieNodes(env: ChainEnv, root: Uint8Array, progress?: (walk
 
   while (stack.length > 0) {
     const [hash, accounts] = stack.pop()!;
-    const k = keyOf(hash);
+    const k = bytesKey(hash);
     if (walked.has(accounts ? `a${k}` : `s${k}`)) continue;
     walked.add(accounts ? `a${k}` : `s${k}`);
     const enc = nodes.getBinary(hash);
@@ -79,7 +78,7 @@ export function pruneTrieNodes(env: ChainEnv, root: Uint8Array, progress?: (walk
   }
 
   const doomed: Uint8Array[] = [];
-  for (const key of nodes.getKeys({})) if (!live.has(keyOf(key))) doomed.push(Uint8Array.from(key));
+  for (const key of nodes.getKeys({})) if (!live.has(bytesKey(key))) doomed.push(Uint8Array.from(key));
   for (let i = 0; i < doomed.length; i += CHUNK) {
     const chunk = doomed.slice(i, i + CHUNK);
     nodes.transactionSync(() => {

@@ -50,20 +50,8 @@ describe("LMDB pre-state read by the workers", () => {
   }, 120_000);
 
   test("workers keep LMDB rows across batches only until the state commits", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "bunseq-parallel-rows-"));
-    const rows = ChainStore.open(dir);
-    const state = rows.state;
-    const env = blockEnv(addr(99, 2));
-    const w = new WorldBuilder(core, env, state);
     const senders = Array.from({ length: 24 }, (_, i) => addr(40, i));
-    w.fund(senders);
-    await state.commit();
-    const isCommitted = () => state.commitsInFlight === 0 && !state.hasUncomputedChanges;
-    const ex = await ParallelExecutor.create({
-      workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false,
-      lmdb: { path: join(dir, "chain"), isCommitted, version: () => state.commitCount },
-    });
-    try {
+    await withLmdbChain(2, senders, async ({ state, env, w, ex, isCommitted }) => {
       // Each round reads the senders the round before changed (nonce, balance) and the
       // recipients it created: rows kept from before the commit would be stale.
       for (let round = 0; round < 3; round++) {
@@ -71,31 +59,15 @@ describe("LMDB pre-state read by the workers", () => {
         await expectParallelAsSerial(ex, env, txs, state, isCommitted);
         await state.commit();
       }
-    } finally {
-      await ex.close();
-      await rows.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 });
 
 describe("LMDB pre-state with a commit still being written", () => {
   test("workers read LMDB for every account but the commit's, and results equal serial's", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "bunseq-parallel-pending-"));
-    const chain = ChainStore.open(dir);
-    const state = chain.state;
-    const env = blockEnv(addr(99, 3));
-    const w = new WorldBuilder(core, env, state);
     const senders = Array.from({ length: 24 }, (_, i) => addr(42, i));
     const recipients = Array.from({ length: 24 }, (_, i) => addr(43, i));
-    w.fund([...senders, ...recipients]);
-    await state.commit();
-    const isCommitted = () => state.commitsInFlight === 0 && !state.hasUncomputedChanges;
-    const ex = await ParallelExecutor.create({
-      workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false,
-      lmdb: { path: join(dir, "chain"), isCommitted, pendingAccounts: () => state.pendingAccounts(), version: () => state.commitCount },
-    });
-    try {
+    await withLmdbChain(3, [...senders, ...recipients], async ({ state, env, w, ex, isCommitted }) => {
       for (let round = 0; round < 3; round++) {
         // The mini-block before: half the senders pay fresh accounts, and its commit is not
         // awaited, as the sequencer's is not while it executes the next batch.
@@ -116,13 +88,40 @@ describe("LMDB pre-state with a commit still being written", () => {
         await landing;
         await state.commit();
       }
-    } finally {
-      await ex.close();
-      await chain.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 });
+
+/**
+ * A fresh LMDB chain with `funded` accounts committed and a 2-worker executor reading it, as the
+ * sequencer wires one (rows kept across batches, pending accounts while commits are in flight);
+ * closed and removed after `body`.
+ */
+async function withLmdbChain(
+  coinbase: number,
+  funded: Uint8Array[],
+  body: (c: { state: StateDb; env: BlockEnv; w: WorldBuilder; ex: ParallelExecutor; isCommitted: () => boolean }) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "bunseq-parallel-lmdb-"));
+  const chain = ChainStore.open(dir);
+  const state = chain.state;
+  const env = blockEnv(addr(99, coinbase));
+  const w = new WorldBuilder(core, env, state);
+  w.fund(funded);
+  await state.commit();
+  const isCommitted = () => state.commitsInFlight === 0 && !state.hasUncomputedChanges;
+  const ex = await ParallelExecutor.create({
+    workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false,
+    lmdb: { path: join(dir, "chain"), isCommitted, pendingAccounts: () => state.pendingAccounts(), version: () => state.commitCount },
+  });
+  try {
+    await body({ state, env, w, ex, isCommitted });
+  } finally {
+    await ex.close();
+    await chain.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * Runs `txs` serially, rolls back, and checks that `exec` (reading committed state from LMDB)
