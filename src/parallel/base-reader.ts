@@ -10,13 +10,14 @@
 import { open, type Database, type RootDatabase } from "lmdb";
 import { writeWord } from "../exec/abi";
 import { recordLayout } from "../state/account-record";
-import { idKey, storageRowKey } from "../state/byte-keys";
+import { idKey } from "../state/byte-keys";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
 import { Mailbox, MailboxOp, MailboxState } from "./mailbox-layout";
 import { Acct, BaseFlags, SlotRec } from "./mv-layout";
 import { PendingAccounts } from "./pending-accounts";
+import { RowCache } from "./row-cache";
 
 /** Pre-batch reads a worker needs; the `load*` methods fill a record's base value words. */
 export interface BaseReader {
@@ -44,16 +45,16 @@ export class LmdbBaseReader implements BaseReader {
   private readonly storage: Database<Uint8Array, Uint8Array>;
   private readonly codes: Database<Uint8Array, Uint8Array>;
   /**
-   * What was read from LMDB (null: absent), kept while LMDB_VERSION stays the same: the same
-   * accounts and slots come back batch after batch, and a cache hit costs a fraction of an
-   * LMDB read. The main thread's StateDb keeps its disk reads on the same terms. Accounts are
-   * kept as the record's base words already decoded (BASE_IMAGE_WORDS, then the BaseFlags), so
-   * a hit is a copy of words.
+   * What was read from LMDB, kept while LMDB_VERSION stays the same: the same accounts and
+   * slots come back batch after batch, and a cache hit costs a fraction of an LMDB read. The
+   * main thread's StateDb keeps its disk reads on the same terms. Accounts are kept as the
+   * record's base words already decoded (BASE_IMAGE_WORDS, then the BaseFlags; 0: no account),
+   * slots as their 8 base value words (zero when absent), so a hit is a copy of words.
    */
-  private readonly accountRows = new Map<string, Int32Array | null>();
-  /** By account, then slot. */
-  private readonly slotRows = new Map<string, Map<string, Uint8Array | null>>();
-  private rows = 0;
+  private readonly accountRows = new RowCache(20, BASE_IMAGE_WORDS + 1, ROW_CACHE_LIMIT);
+  /** Keyed by address then slot, as LMDB's storage rows are. */
+  private readonly slotRows = new RowCache(52, 8, ROW_CACHE_LIMIT);
+  private readonly slotKey = new Uint8Array(52);
   private version = -1;
 
   constructor(
@@ -77,35 +78,33 @@ export class LmdbBaseReader implements BaseReader {
   beginBatch(): void {
     this.root.resetReadTxn();
     const version = this.heap.i32[Control.LMDB_VERSION]!;
-    if (version === -1 || version !== this.version || this.rows > ROW_CACHE_LIMIT) {
+    if (version === -1 || version !== this.version) {
       this.accountRows.clear();
       this.slotRows.clear();
-      this.rows = 0;
     }
     this.version = version;
   }
 
   loadAccount(address: Uint8Array, rec: number): number {
-    const k = idKey(address);
     const i32 = this.heap.i32;
     const at = rec + BASE_IMAGE_AT;
-    let image = this.accountRows.get(k);
-    if (image === undefined) {
+    const rows = this.accountRows;
+    let e = rows.find(address, 0);
+    if (e < 0) {
       const raw = this.accounts.getBinary(address);
-      image = null;
-      if (raw !== undefined) {
-        const flags = this.decodeRecord(address, raw, rec);
-        image = new Int32Array(BASE_IMAGE_WORDS + 1);
-        for (let w = 0; w < BASE_IMAGE_WORDS; w++) image[w] = i32[at + w]!;
-        image[BASE_IMAGE_WORDS] = flags;
-      }
-      this.accountRows.set(k, image);
-      this.rows++;
-      return image === null ? 0 : image[BASE_IMAGE_WORDS]!;
+      const flags = raw === undefined ? 0 : this.decodeRecord(address, raw, rec);
+      e = rows.add(address, 0);
+      const image = rows.values;
+      const w0 = e * rows.valueWords;
+      for (let w = 0; w < BASE_IMAGE_WORDS; w++) image[w0 + w] = i32[at + w]!;
+      image[w0 + BASE_IMAGE_WORDS] = flags;
+      return flags;
     }
-    if (image === null) return 0;
-    for (let w = 0; w < BASE_IMAGE_WORDS; w++) i32[at + w] = image[w]!;
-    return image[BASE_IMAGE_WORDS]!;
+    const image = rows.values;
+    const w0 = e * rows.valueWords;
+    const flags = image[w0 + BASE_IMAGE_WORDS]!;
+    if (flags !== 0) for (let w = 0; w < BASE_IMAGE_WORDS; w++) i32[at + w] = image[w0 + w]!;
+    return flags;
   }
 
   /** Writes an LMDB account record into the record's base words byte by byte: no bigints. */
@@ -129,17 +128,23 @@ export class LmdbBaseReader implements BaseReader {
   }
 
   loadSlot(address: Uint8Array, key: Uint8Array, rec: number): void {
-    const ak = idKey(address);
-    const sk = idKey(key);
-    let slots = this.slotRows.get(ak);
-    if (slots === undefined) this.slotRows.set(ak, (slots = new Map()));
-    let v = slots.get(sk);
-    if (v === undefined) {
-      v = this.storage.getBinary(storageRowKey(address, key)) ?? null;
-      slots.set(sk, v);
-      this.rows++;
+    const { i32, u8 } = this.heap;
+    const at = rec + SlotRec.BASE_VALUE;
+    const k = this.slotKey;
+    k.set(address, 0);
+    k.set(key, 20);
+    const rows = this.slotRows;
+    let e = rows.find(k, 0);
+    if (e < 0) {
+      const v = this.storage.getBinary(k); // the row key: address ‖ slot
+      if (v !== undefined && v.length !== 0) u8.set(v, at * 4 + 32 - v.length);
+      e = rows.add(k, 0);
+      const words = rows.values;
+      for (let w = 0; w < 8; w++) words[e * 8 + w] = i32[at + w]!;
+      return;
     }
-    if (v !== null && v.length !== 0) this.heap.u8.set(v, (rec + SlotRec.BASE_VALUE) * 4 + 32 - v.length);
+    const words = rows.values;
+    for (let w = 0; w < 8; w++) i32[at + w] = words[e * 8 + w]!;
   }
 
   code(address: Uint8Array, codeHash: Uint8Array): Uint8Array {
@@ -203,8 +208,8 @@ export class ExceptPendingReader implements BaseReader {
 /** Polls of STATE before a worker waiting for an answer sleeps (some microseconds). */
 const ASK_SPINS = 20_000;
 
-/** Rows a worker keeps from LMDB before starting over. */
-const ROW_CACHE_LIMIT = 200_000;
+/** Accounts, and slots, a thread keeps from LMDB before starting over. */
+const ROW_CACHE_LIMIT = 1 << 17;
 
 /** Worker side of the mailbox: blocks until the main thread answers. */
 export class MailboxBaseReader implements BaseReader {

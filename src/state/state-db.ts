@@ -10,7 +10,7 @@ import type { ChainEnv } from "./chain-env";
 import { CorruptRecordError, IncompleteCommitError, StateCommitFailedError, StoreClosedError } from "./errors";
 import { LmdbNodeStore } from "./lmdb-node-store";
 import { COMMIT_COUNTER_KEY, META_COMMIT_IN_PROGRESS, META_STATE_ROOT } from "./meta-keys";
-import { LayerStack, type SlotWrite, type StateLayer } from "./state-layer";
+import { type AccountDelta, LayerStack, type SlotWrite, type StateLayer } from "./state-layer";
 import { ValueSlab } from "./value-slab";
 import { WriteBatch } from "./write-batch";
 
@@ -27,13 +27,6 @@ export interface StateDbOptions {
   trieCacheLimit?: number;
   /** Contracts' code kept decoded after a disk read (code is immutable per hash). Default 512. */
   codeCacheSize?: number;
-}
-
-/** Accounts changed since the last state-root computation. */
-interface DirtyAccount {
-  readonly address: Uint8Array;
-  /** Slots written since then; a deletion clears them (the whole storage trie goes). */
-  readonly slots: Map<string, SlotWrite>;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -60,7 +53,8 @@ export class StateDb implements HostState {
   private readonly storageTries = new Map<string, SecureTrie>();
   /** keccak256 of addresses and slots by `idKey` (10 and 16 chars: they cannot collide). */
   private readonly keyHashes = new Map<string, Uint8Array>();
-  private readonly dirty = new Map<string, DirtyAccount>();
+  /** The open layer's accounts changed since the last state-root computation (AccountDelta.dirty). */
+  private dirty: AccountDelta[] = [];
   /** Root as of the last computeStateRoot(). */
   private root: Uint8Array;
   /** Root of the newest frozen layer (or of disk): where discard() goes back to. */
@@ -160,7 +154,7 @@ export class StateDb implements HostState {
 
   /** True when apply() ran since the last root computation. */
   get hasUncomputedChanges(): boolean {
-    return this.dirty.size > 0;
+    return this.dirty.length > 0;
   }
 
   /** Commits handed to LMDB since the datadir was created: with none in flight, it names what LMDB holds. */
@@ -174,7 +168,7 @@ export class StateDb implements HostState {
    * the same from LMDB, whether or not they have landed. Null when there are other changes.
    */
   pendingAccounts(): Iterable<Uint8Array> | null {
-    if (this.dirty.size > 0 || this.layers.open.accounts.size > 0) return null;
+    if (this.dirty.length > 0 || this.layers.open.accounts.size > 0) return null;
     return this.layers.frozenAddresses();
   }
 
@@ -195,22 +189,23 @@ export class StateDb implements HostState {
       const k = idKey(c.address);
       let delta = open.accounts.get(k);
       const prior = delta !== undefined ? delta.record : (this.record(k, c.address) ?? null);
-      const fresh = delta === undefined;
       if (delta === undefined) {
-        delta = { address: c.address, record: prior, storageCleared: false, slots: new Map() };
+        // New to the layer, so every slot it gets is written after the last root computation
+        // (commit() computes the root first): `slots` serves for both until then.
+        delta = { key: k, address: c.address, record: prior, storageCleared: false, slots: new Map(), dirty: true, sinceRoot: null };
         open.accounts.set(k, delta);
+        this.dirty.push(delta);
+      } else if (!delta.dirty) {
+        delta.dirty = true;
+        delta.sinceRoot = new Map();
+        this.dirty.push(delta);
       }
-      let dirty = this.dirty.get(k);
-      // Dirty accounts all belong to the open layer (commit() computes the root first), so an
-      // account new to the layer has the same slots written since the last root computation:
-      // one map serves both until the next computation drops the dirty entry.
-      if (dirty === undefined) this.dirty.set(k, (dirty = { address: c.address, slots: fresh ? delta.slots : new Map() }));
 
       if (c.deleted) {
         delta.record = null;
         delta.storageCleared = true;
         delta.slots.clear();
-        dirty.slots.clear();
+        delta.sinceRoot?.clear();
         continue;
       }
 
@@ -227,7 +222,7 @@ export class StateDb implements HostState {
         }
         const write: SlotWrite = [slot, value];
         delta.slots.set(sk, write);
-        if (dirty.slots !== delta.slots) dirty.slots.set(sk, write);
+        delta.sinceRoot?.set(sk, write);
       }
       if (c.code !== null && c.code.length !== 0) open.code.set(idKey(c.codeHash), [c.codeHash, c.code]);
       // A fresh object every time: the prior record may belong to a frozen layer being written.
@@ -248,29 +243,32 @@ export class StateDb implements HostState {
    */
   computeStateRoot(): Uint8Array {
     this.assertUsable();
-    if (this.dirty.size === 0) return this.root;
-    const open = this.layers.open;
-    for (const [k, dirty] of this.dirty) {
-      const rec = open.accounts.get(k)!.record;
-      const path = this.hashedKey(k, dirty.address);
+    if (this.dirty.length === 0) return this.root;
+    for (const delta of this.dirty) {
+      const k = delta.key;
+      const rec = delta.record;
+      const path = this.hashedKey(k, delta.address);
+      const slots = delta.sinceRoot ?? delta.slots;
+      delta.dirty = false;
+      delta.sinceRoot = null;
       if (rec === null) {
         this.accountTrie.trie.del(path);
         this.storageTries.delete(k);
         continue;
       }
-      if (dirty.slots.size !== 0) {
+      if (slots.size !== 0) {
         const storage = this.storageTrie(k, rec.storageRoot);
-        for (const [sk, [slot, value]] of dirty.slots) {
+        for (const [sk, [slot, value]] of slots) {
           if (value.length === 0) storage.trie.del(this.hashedKey(sk, slot));
           else storage.trie.put(this.hashedKey(sk, slot), encode(value));
         }
         rec.storageRoot = storage.commit();
-        this.trieUpdates += dirty.slots.size;
+        this.trieUpdates += slots.size;
       }
       this.accountTrie.trie.put(path, accountRlp(rec));
     }
-    this.trieUpdates += this.dirty.size;
-    this.dirty.clear();
+    this.trieUpdates += this.dirty.length;
+    this.dirty = [];
     this.root = this.accountTrie.commit();
     return this.root;
   }
@@ -346,7 +344,7 @@ export class StateDb implements HostState {
   discard(): void {
     this.assertUsable();
     this.layers.discardOpen();
-    this.dirty.clear();
+    this.dirty = [];
     this.root = this.frozenRoot;
     this.accountTrie = new SecureTrie({ store: this.nodes, root: this.frozenRoot });
     this.storageTries.clear();

@@ -5,6 +5,8 @@ export type SlotWrite = readonly [slot: Uint8Array, value: Uint8Array];
 
 /** Everything one layer knows about one account. */
 export interface AccountDelta {
+  /** `idKey(address)`: this delta's key in its layer. */
+  readonly key: string;
   readonly address: Uint8Array;
   /** The account's fields, or null when it was deleted. */
   record: AccountRecord | null;
@@ -12,6 +14,13 @@ export interface AccountDelta {
   storageCleared: boolean;
   /** Slots written in this layer, by `idKey(slot)`. */
   readonly slots: Map<string, SlotWrite>;
+  /** Changed since the state root was last computed (open layer only). */
+  dirty: boolean;
+  /**
+   * When dirty, the slots written since that computation, if not all of `slots` (null: the
+   * delta is newer than the computation, so they are `slots` itself).
+   */
+  sinceRoot: Map<string, SlotWrite> | null;
 }
 
 /**
