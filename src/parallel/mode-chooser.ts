@@ -5,28 +5,31 @@
 // the sequencer runs rather than configured. Both modes give identical results, so choosing
 // either is always safe; only speed is at stake.
 //
-// Batches fall into size classes (powers of two). Each class keeps a moving average of
-// nanoseconds per transaction for each mode, alternates the modes for its first batches, then
-// runs the faster one and re-tries the slower one every PROBE_EVERY batches so that a change of
-// workload or load is noticed; the choice changes only when the other mode's average is clearly
+// Batches fall into size classes (powers of two). Each class keeps, for each mode, the median
+// nanoseconds per transaction of its last few batches (a GC pause or a late worker makes one
+// batch several times slower: a moving average let one such outlier flip the choice), alternates
+// the modes for its first batches, then runs the faster one and re-tries the slower one every
+// PROBE_EVERY batches so that a change of workload or load is noticed; the choice changes only when the other mode's median is clearly
 // lower, so noise does not flip it back and forth. A probe that finds the slower mode faster
-// than its average says it is still warming up (JIT tiers take a few hundred batches on
+// than its median says it is still warming up (JIT tiers take a few hundred batches on
 // Block-STM's threads), so it is re-tried right after, rather than judged on how it ran cold.
 
 export type Mode = "parallel" | "serial";
 
 /** Batches per size class after which the slower mode is tried again. */
 export const PROBE_EVERY = 16;
-/** Runs of each mode a size class needs before its averages are trusted (the modes alternate). */
+/** Runs of each mode a size class needs before its medians are trusted (the modes alternate). */
 export const WARMUP_RUNS = 4;
-/** A probe this much faster than its mode's average means the mode is still speeding up. */
+/** A probe this much faster than its mode's median means the mode is still speeding up. */
 const IMPROVING = 0.97;
-/** The other mode takes over once its average is this much lower: one lucky probe does not flip the choice. */
+/** The other mode takes over once its median is this much lower. */
 const SWITCH = 0.95;
-const ALPHA = 0.5;
+/** Batches per mode the median is taken over. */
+const RECENT = 5;
 
 interface ClassStats {
-  nsPerTx: Record<Mode, number>;
+  /** Per mode, ns per transaction of its latest batches (at most RECENT, oldest first). */
+  recent: Record<Mode, number[]>;
   runs: Record<Mode, number>;
   sinceProbe: number;
   /** The mode running between probes (null until both modes have warmed up). */
@@ -39,9 +42,9 @@ export class ModeChooser {
   choose(txs: number): Mode {
     const c = this.stats(txs);
     if (c.runs.parallel < WARMUP_RUNS || c.runs.serial < WARMUP_RUNS) return c.runs.parallel <= c.runs.serial ? "parallel" : "serial";
-    if (c.current === null) c.current = c.nsPerTx.parallel < c.nsPerTx.serial ? "parallel" : "serial";
+    if (c.current === null) c.current = cost(c, "parallel") < cost(c, "serial") ? "parallel" : "serial";
     const other: Mode = c.current === "parallel" ? "serial" : "parallel";
-    if (c.nsPerTx[other] < c.nsPerTx[c.current] * SWITCH) c.current = other;
+    if (cost(c, other) < cost(c, c.current) * SWITCH) c.current = other;
     if (++c.sinceProbe < PROBE_EVERY) return c.current;
     c.sinceProbe = 0;
     return c.current === "parallel" ? "serial" : "parallel";
@@ -53,9 +56,12 @@ export class ModeChooser {
     const c = this.stats(txs);
     const perTx = ns / txs;
     // Re-try at once a probed mode that is still getting faster.
-    if (c.current !== null && mode !== c.current && perTx < c.nsPerTx[mode] * IMPROVING) c.sinceProbe = PROBE_EVERY - 1;
+    if (c.current !== null && mode !== c.current && perTx < cost(c, mode) * IMPROVING) c.sinceProbe = PROBE_EVERY - 1;
     // Warm-up runs replace each other: early runs of a mode pay for compiling its code.
-    c.nsPerTx[mode] = c.runs[mode] < WARMUP_RUNS ? perTx : c.nsPerTx[mode] + ALPHA * (perTx - c.nsPerTx[mode]);
+    const recent = c.recent[mode];
+    if (c.runs[mode] < WARMUP_RUNS) recent.length = 0;
+    recent.push(perTx);
+    if (recent.length > RECENT) recent.shift();
     c.runs[mode]++;
   }
 
@@ -63,11 +69,17 @@ export class ModeChooser {
     const k = sizeClass(txs);
     let c = this.classes.get(k);
     if (c === undefined) {
-      c = { nsPerTx: { parallel: 0, serial: 0 }, runs: { parallel: 0, serial: 0 }, sinceProbe: 0, current: null };
+      c = { recent: { parallel: [], serial: [] }, runs: { parallel: 0, serial: 0 }, sinceProbe: 0, current: null };
       this.classes.set(k, c);
     }
     return c;
   }
+}
+
+/** The median of a mode's recent ns per transaction. */
+function cost(c: ClassStats, mode: Mode): number {
+  const sorted = [...c.recent[mode]].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1]!;
 }
 
 function sizeClass(txs: number): number {

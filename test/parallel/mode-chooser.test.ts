@@ -62,6 +62,15 @@ describe("ModeChooser", () => {
     expect(modes.filter((m) => m === "serial").length).toBeLessThanOrEqual(2); // the probes only
   });
 
+  test("one outlier batch (a GC pause, a late worker) does not flip the choice", () => {
+    const c = new ModeChooser();
+    run(c, 1000, 40, { parallel: 7_000, serial: 10_000 });
+    const m = c.choose(1000);
+    c.record(1000, m, (m === "parallel" ? 40_000 : 10_000) * 1000);
+    const modes = run(c, 1000, PROBE_EVERY, { parallel: 7_000, serial: 10_000 });
+    expect(modes.filter((x) => x === "serial").length).toBeLessThanOrEqual(1); // a probe at most
+  });
+
   test("follows a change of workload through the probes", () => {
     const c = new ModeChooser();
     run(c, 256, 30, { parallel: 6_000, serial: 10_000 });
