@@ -61,14 +61,17 @@
 // of a size for which serial execution has measured faster on this machine (mode-chooser.ts)
 // run on the serial path; the results are the same.
 //
-// What it costs, measured on a plain transfer (about 4.5 us serially, `npx bun run bench
-// parallel` on a 2-core machine). Block-STM on one thread spends about 5.9 us on it: the core
-// with its host calls answered from the multi-version store, loading the two accounts'
-// pre-batch values (once per batch), recording writes, reads and output, and the main thread's
-// commit (decoding the result, crediting the tip, applying it: about 1.8 us). On two threads
-// every part runs 10-40% slower (executions on the main thread, in between its commits, the
-// most), while two serial executors at once still get 1.95x of one: transfers gain about 1.3x,
-// ERC-20 transfers (about 14 us serially) about 1.5x, swaps over 100 pools about 1.8x.
+// What it costs (`npx bun run bench parallel` on a 2-core machine, per transaction). An ERC-20
+// transfer takes about 13 us serially (the core with decoding 12, applying 1). In Block-STM the
+// executing thread spends about 11 us in the core (host calls answered from the multi-version
+// store), 1.5 us recording the writes, reads and output, and 0.3 us each finishing the
+// execution in the scheduler and validating it; the main thread's commit (final validation,
+// decoding the result, crediting the tip, applying it) takes about 3.3 us. So two threads do
+// about 16.5 us of work per transfer against serial's 13, and two serial executors at once get
+// 1.95x of one: ERC-20 transfers gain about 1.55x. A plain transfer (about 4.3 us serially) has
+// the same fixed costs on a smaller base, and its 1.7 us commit makes the main thread the
+// bottleneck: about 1.3x. Swaps over 100 pools gain about 1.9x. Executions on the main thread,
+// between its commits, run 10-20% slower than on a worker.
 import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, LmdbBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
