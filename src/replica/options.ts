@@ -12,6 +12,7 @@ export const REPLICA_OPTIONS = {
     help: "JSON-RPC URL transactions are forwarded to; default: the URL the upstream announces in its stream hello (a wildcard host there is replaced by --sequencer's host)",
   },
   "prune-trie": { type: "boolean", default: false, help: "at start, delete the trie nodes the state root no longer reaches (the node database otherwise grows with every state change)" },
+  "prune-trie-every": { type: "int", default: 0, help: "while running, every SECONDS delete the trie nodes the state root no longer reaches, in slices of a few milliseconds (0: never)" },
   "stream-port": { type: "int", help: "also serve the stream onward to further replicas on this port (0 picks a free one); off by default" },
   "stream-token": { type: "string", help: "token downstream replicas must present on --stream-port; default: --token" },
   genesis: { type: "string", help: "geth-format genesis.json to pin; default: the genesis the upstream sends (checked against its hash)" },
@@ -38,6 +39,7 @@ export interface FollowerOptions {
   genesis?: string;
   "receipt-timeout-ms": number;
   "prune-trie"?: boolean;
+  "prune-trie-every"?: number;
   "log-level": string;
   "log-format": string;
   workers?: number;

@@ -19,7 +19,7 @@ import { Forwarder } from "./forward";
 import { FollowerNode } from "./node";
 import type { FollowerOptions } from "./options";
 import { ReplicaStore } from "./store";
-import { pruneAtStart } from "../state/prune-trie";
+import { pruneAtStart, pruneTrieEvery } from "../state/prune-trie";
 
 export type FollowerKind = "replica" | "fullnode";
 
@@ -234,6 +234,8 @@ export async function startFollower(kind: FollowerKind, opts: FollowerOptions, l
       });
     }, 30_000);
     cleanups.push(() => clearInterval(status));
+    const pruneEvery = opts["prune-trie-every"] ?? 0;
+    if (pruneEvery > 0) cleanups.push(pruneTrieEvery(s.chainStore, pruneEvery, log.child({ component: "prune" })));
     log.info("JSON-RPC listening", { http: rpc.url, ws: rpc.wsUrl, kind, upstream: opts.sequencer, ...(stream ? { stream: stream.url } : {}) });
     return { kind, url: rpc.url, wsUrl: rpc.wsUrl, streamUrl: stream?.url ?? null, follower: f, client, node, fatal, stop };
   } catch (err) {

@@ -9,7 +9,7 @@ import type { Block, Header, IncludedTx, MiniBlock, Receipt } from "../chain/typ
 import { bytesEqual, bytesToHex, keccak256 } from "../crypto/index";
 import type { Logger } from "../log/logger";
 import { ChainStore, type StateDb } from "../state/index";
-import { pruneAtStart } from "../state/prune-trie";
+import { pruneAtStart, pruneTrieEvery } from "../state/prune-trie";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import { decodeSignedTx } from "../tx/index";
 import { includedTx } from "./pending-tx";
@@ -214,6 +214,11 @@ export class LmdbSequencerStore implements SequencerStore {
   /** --prune-trie: drops trie nodes the state root no longer reaches (before anything commits). */
   pruneTrie(log: Logger): void {
     pruneAtStart(this.store, log);
+  }
+
+  /** --prune-trie-every: prunes every `seconds` while the sequencer runs; returns what stops it. */
+  pruneTrieEvery(seconds: number, log: Logger): () => Promise<void> {
+    return pruneTrieEvery(this.store, seconds, log);
   }
 
   /** The accounts of commits still being written, when nothing else is uncommitted (StateDb.pendingAccounts). */

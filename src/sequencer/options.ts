@@ -25,6 +25,7 @@ export const SEQUENCER_OPTIONS = {
   "max-txs-per-mini-block": { type: "int", default: 2000, help: "upper bound of transactions executed per mini-block" },
   "receipt-timeout-ms": { type: "int", default: 2000, help: "default timeout of eth_sendRawTransactionSync" },
   "prune-trie": { type: "boolean", default: false, help: "at start, delete the trie nodes the state root no longer reaches (the node database otherwise grows with every state change)" },
+  "prune-trie-every": { type: "int", default: 0, help: "while running, every SECONDS delete the trie nodes the state root no longer reaches, in slices of a few milliseconds (0: never)" },
   "log-level": { type: "string", default: "info", help: "debug, info, warn or error" },
   "log-format": { type: "string", default: "auto", help: "json, text, or auto (text on a terminal)" },
   // State-diff stream to replicas (src/stream, docs/stream.md).

@@ -38,6 +38,7 @@ export interface SequencerOptions {
   "receipt-timeout-ms": number;
   /** Prune unreachable trie nodes before starting. */
   "prune-trie"?: boolean;
+  "prune-trie-every"?: number;
   "log-level": string;
   "log-format": string;
   // State-diff stream (src/stream).
@@ -158,6 +159,8 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
     }
     sequencer.start();
     cleanups.push(() => sequencer.stop());
+    const pruneEvery = opts["prune-trie-every"] ?? 0;
+    if (pruneEvery > 0) cleanups.push(store.pruneTrieEvery(pruneEvery, log.child({ component: "prune" })));
     if (dev) {
       const lines = devAccounts(10).map((a, i) => `(${i}) ${bytesToHex(a.address)}  key ${bytesToHex(a.privateKey)}`);
       console.log(`\nDev accounts (10,000 ETH each, mnemonic "test test ... junk"):\n${lines.join("\n")}\n`);

@@ -65,6 +65,7 @@ export class StateDb implements HostState {
   private readonly codeCache = new Map<string, Uint8Array>();
   private readonly codeCacheSize: number;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly nodeWriteTrackers = new Set<Set<string>>();
   /**
    * Records and slots read from LMDB since a committed layer last reached it: execution reads
    * an account or slot and apply() reads it again for the change it makes, and each LMDB read
@@ -170,6 +171,30 @@ export class StateDb implements HostState {
   pendingAccounts(): Iterable<Uint8Array> | null {
     if (this.dirty.length > 0 || this.layers.open.accounts.size > 0) return null;
     return this.layers.frozenAddresses();
+  }
+
+  /** Root of the newest commit handed to LMDB (or of disk when none was): what the next durable root will be once they land. */
+  get queuedRoot(): Uint8Array {
+    return this.frozenRoot;
+  }
+
+  /** A trie node by its hash, from the layers not yet on disk or from LMDB. */
+  trieNode(hash: Uint8Array): Uint8Array | undefined {
+    return this.nodes.get(hash);
+  }
+
+  /**
+   * A set that receives the idKey of every trie node each later commit writes, until
+   * untrackNodeWrites: what an online prune must keep besides what its root reaches.
+   */
+  trackNodeWrites(): Set<string> {
+    const set = new Set<string>();
+    this.nodeWriteTrackers.add(set);
+    return set;
+  }
+
+  untrackNodeWrites(set: Set<string>): void {
+    this.nodeWriteTrackers.delete(set);
   }
 
   /** Commits handed to LMDB whose promise has not settled. */
@@ -295,6 +320,7 @@ export class StateDb implements HostState {
 
     const layer = this.layers.freeze();
     layer.stateRoot = root;
+    for (const t of this.nodeWriteTrackers) for (const k of layer.nodes.keys()) t.add(k);
     this.frozenRoot = root;
     this.env.pending.add(batch);
     if (this.trieUpdates > this.trieCacheLimit) {

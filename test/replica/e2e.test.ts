@@ -3,7 +3,8 @@
 // transactions (EIP-1559, legacy and EIP-2930 transfers, an ERC-20 deploy, token transfers,
 // reverts, sends forwarded through both replicas, a sync send). Meanwhile replica B is killed
 // with SIGKILL and restarted, the sequencer is restarted, and the sequencer's test hook drops
-// one frame and corrupts another. Afterwards every node reports the sequencer's head, state root
+// one frame and corrupts another; the sequencer and replica A prune their trie nodes every second
+// (--prune-trie-every). Afterwards every node reports the sequencer's head, state root
 // and the same answers to a sample of reads. E2E_SEQ_WORKERS=N runs the sequencer with N
 // Block-STM workers, so the serial full node checks the parallel executor; E2E_FULL_WORKERS=N
 // does the same for the full node's re-execution.
@@ -23,7 +24,7 @@ const root = tempDir("e2e");
 const ports = { http: freePort(), stream: freePort() };
 const seqArgs = (faults: boolean) => [
   "--datadir", join(root, "sequencer"), "--http-port", String(ports.http), "--stream-port", String(ports.stream),
-  "--stream-token", TOKEN, "--block-ms", "200", "--mini-block-ms", "10", ...(process.env.E2E_SEQ_WORKERS ? ["--workers", process.env.E2E_SEQ_WORKERS] : []),
+  "--stream-token", TOKEN, "--block-ms", "200", "--mini-block-ms", "10", "--prune-trie-every", "1", ...(process.env.E2E_SEQ_WORKERS ? ["--workers", process.env.E2E_SEQ_WORKERS] : []),
   ...(faults ? ["--stream-test-fault", `drop:${DROP_SEQ},corrupt:${CORRUPT_SEQ}`] : []),
 ];
 const streamUrl = `ws://127.0.0.1:${ports.stream}`;
@@ -47,7 +48,7 @@ beforeAll(async () => {
   seq = await spawnNode("sequencer", "sequencer", seqArgs(true));
   [full, a] = await Promise.all([
     spawnNode("fullnode", "fullnode", followerArgs("fullnode", streamUrl, process.env.E2E_FULL_WORKERS ? ["--workers", process.env.E2E_FULL_WORKERS] : [])),
-    spawnNode("replica-a", "replica", followerArgs("replica-a", streamUrl, ["--stream-port", "0"])),
+    spawnNode("replica-a", "replica", followerArgs("replica-a", streamUrl, ["--stream-port", "0", "--prune-trie-every", "1"])),
   ]);
   b = await spawnNode("replica-b", "replica", followerArgs("replica-b", a.streamUrl!));
 }, 60_000);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { defineChain, type Hex } from "viem";
-import { createLogger } from "../../src/log/logger";
+import { createLogger, type Logger } from "../../src/log/logger";
 import { startSequencer, type RunningSequencer, type SequencerOptions } from "../../src/sequencer/start";
 
 export const CHAIN_ID = 31337;
@@ -72,8 +72,8 @@ export function rpcClient(url: string) {
   return { rpc, call };
 }
 
-/** Starts an in-process sequencer on a fresh datadir and a free port; quiet logs. */
-export async function startDev(overrides: Partial<SequencerOptions> = {}): Promise<Dev> {
+/** Starts an in-process sequencer on a fresh datadir and a free port; quiet logs unless `log` is given. */
+export async function startDev(overrides: Partial<SequencerOptions> = {}, logger: Logger = createLogger("error", true)): Promise<Dev> {
   const datadir = freshDatadir();
   const opts: SequencerOptions = {
     datadir,
@@ -94,7 +94,7 @@ export async function startDev(overrides: Partial<SequencerOptions> = {}): Promi
   console.log = () => {};
   let running: RunningSequencer;
   try {
-    running = await startSequencer(opts, createLogger("error", true));
+    running = await startSequencer(opts, logger);
   } finally {
     console.log = log;
   }
