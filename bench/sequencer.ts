@@ -1,6 +1,6 @@
 // npx bun run bench sequencer [--json] [--n N] [--only eth-transfers,erc20-transfers,uniswap-swaps]
 //   [--senders 500] [--batch 200] [--in-flight 8] [--window 4096] [--latency-ms 4000]
-//   [--ethereumjs-ms 10000] [--no-anvil] [--no-ethereumjs]
+//   [--ethereumjs-ms 10000] [--no-anvil] [--no-ethereumjs] [--prune-trie-every S]
 // End-to-end throughput and latency of the sequencer on three workloads (eth-transfers,
 // erc20-transfers, uniswap-swaps), against anvil and @ethereumjs/vm on the same pre-signed
 // transactions. Per workload:
@@ -61,6 +61,8 @@ const OURS_WINDOW = intFlag("--window", 4096);
 const LATENCY_MS = intFlag("--latency-ms", 4000);
 const SYNC_TIMEOUT_MS = 10_000;
 const EJS_BUDGET_MS = intFlag("--ethereumjs-ms", 10_000);
+/** --prune-trie-every S: run our sequencer with online trie pruning, to see what it costs. */
+const PRUNE_EVERY = flag("--prune-trie-every") === undefined ? 0 : intFlag("--prune-trie-every", 1);
 const withAnvil = !argv.includes("--no-anvil");
 const withEjs = !argv.includes("--no-ethereumjs");
 const log = (...a: unknown[]) => !json && console.log(...a);
@@ -370,7 +372,7 @@ function issuesOf(who: string, r: ChainResult): string[] {
 async function runOurs(w: Workload, tpFile: string, latFile: string): Promise<ChainResult & { breakdown: Breakdown; logs: { warnings: number; errors: number; samples: string[] } }> {
   const datadir = mkdtempSync(join(tmpRoot, "datadir-"));
   const defaults = Object.fromEntries(Object.entries(SEQUENCER_OPTIONS).map(([k, v]) => [k, (v as { default?: unknown }).default]));
-  const opts = { ...defaults, datadir, "http-port": 0, "log-level": "warn", "log-format": "json" } as unknown as SequencerOptions;
+  const opts = { ...defaults, datadir, "http-port": 0, "log-level": "warn", "log-format": "json", "prune-trie-every": PRUNE_EVERY } as unknown as SequencerOptions;
   const sink = { warnings: 0, errors: 0, samples: [] as string[] };
   const consoleLog = console.log;
   console.log = () => {}; // startSequencer prints the dev accounts
