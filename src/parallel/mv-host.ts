@@ -14,7 +14,7 @@ import type { SharedHeap } from "./heap";
 import { Acct, BaseFlags, Field, SlotRec, Ver } from "./mv-layout";
 import { StorageAnswer, type VersionedReads } from "./mv-reads";
 import type { MvStore } from "./mv-store";
-import { ReadEntry, Snapshot, SNAPSHOT_WORDS } from "./txn-layout";
+import { READ_WORDS, ReadEntry, Snapshot, SNAPSHOT_WORDS } from "./txn-layout";
 import { BASE_TXN, ReadKind, ReadOutcome, type Incarnation, type TxnIndex } from "./types";
 
 /**
@@ -48,8 +48,9 @@ export class MvHost implements HostState {
   /** A deferred run asked for the coinbase: the transaction reads it and must run undeferred. */
   metCoinbase = false;
   fallback: FallbackReason = FallbackReason.None;
-  /** The read set being built, READ_WORDS numbers per entry. */
-  readonly reads: number[] = [];
+  /** The read set being built, READ_WORDS words per entry: `readWords` of them so far. */
+  reads = new Int32Array(64 * READ_WORDS);
+  readWords = 0;
   /** By account record. */
   readonly observed = new RecMap<Observed>();
   /** The same accounts in the order first read. */
@@ -90,7 +91,7 @@ export class MvHost implements HostState {
     this.blocking = BASE_TXN;
     this.metCoinbase = false;
     this.fallback = FallbackReason.None;
-    this.reads.length = 0;
+    this.readWords = 0;
     this.observed.clear();
     this.observedList.length = 0;
     this.nonZeroBefore.clear();
@@ -171,8 +172,24 @@ export class MvHost implements HostState {
   // ---- Resolution ----
 
   private note(rec: number, kind: ReadEntry, r: ReadOutcome, aux: number): void {
-    this.reads.push(rec, kind, r.txn, r.incarnation, aux);
+    this.pushRead(rec, kind, r.txn, r.incarnation, aux);
     if (r.kind === ReadKind.Dependency && this.blocking === BASE_TXN) this.blocking = r.txn;
+  }
+
+  private pushRead(rec: number, kind: ReadEntry, a: number, b: number, aux: number): void {
+    let reads = this.reads;
+    const at = this.readWords;
+    if (at + READ_WORDS > reads.length) {
+      reads = new Int32Array(reads.length * 2);
+      reads.set(this.reads);
+      this.reads = reads;
+    }
+    reads[at] = rec;
+    reads[at + 1] = kind;
+    reads[at + 2] = a;
+    reads[at + 3] = b;
+    reads[at + 4] = aux;
+    this.readWords = at + READ_WORDS;
   }
 
   private readAccount(address: Uint8Array, rec: number): Observed {
@@ -200,7 +217,7 @@ export class MvHost implements HostState {
     // and code reads already recorded keep that choice valid.
     if (codeLen !== 0 || !isZeroAt(this.u8, nonceAt, 8)) return observed;
     const storage = this.versions.hasStorage(rec, j, out);
-    this.reads.push(rec, ReadEntry.HasStorage, BASE_TXN, storage, 0);
+    this.pushRead(rec, ReadEntry.HasStorage, BASE_TXN, storage, 0);
     if (out.kind === ReadKind.Dependency && this.blocking === BASE_TXN) this.blocking = out.txn;
     if (storage === StorageAnswer.Unknown) this.fallback = FallbackReason.SlotCountUnknown;
     observed.hasStorage = storage !== StorageAnswer.Empty;
@@ -215,7 +232,7 @@ export class MvHost implements HostState {
     const blocking = this.versions.coinbase(rec, this.txn, snap, this.out);
     if (blocking !== BASE_TXN && (this.blocking === BASE_TXN || blocking < this.blocking)) this.blocking = blocking;
     if (this.versions.unknownStorage) this.fallback = FallbackReason.SlotCountUnknown;
-    this.reads.push(rec, ReadEntry.Coinbase, snap, 0, 0);
+    this.pushRead(rec, ReadEntry.Coinbase, snap, 0, 0);
     return {
       rec,
       exists: i32[snap + Snapshot.EXISTS] !== 0,

@@ -14,7 +14,7 @@ import { EMPTY_CODE_HASH } from "../trie/index";
 import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
 import type { MvHost, Observed } from "./mv-host";
-import { Field, Rec, Ver, VersionFlags } from "./mv-layout";
+import { Field, Rec, SlotRec, Ver, VersionFlags } from "./mv-layout";
 import { StorageAnswer, type BatchView, type VersionedReads } from "./mv-reads";
 import type { MvStore } from "./mv-store";
 import type { Scheduler } from "./scheduler";
@@ -222,11 +222,11 @@ export class TxnExecutor {
     const ws = heap.alloc(1 + writes.length);
     i32[ws] = writes.length / 3;
     for (let k = 0; k < writes.length; k++) i32[ws + 1 + k] = writes[k]!;
-    const reads = this.host.reads;
-    const rs = heap.alloc(1 + reads.length);
-    i32[rs] = reads.length / READ_WORDS;
-    for (let k = 0; k < reads.length; k++) i32[rs + 1 + k] = reads[k]!;
-    i32[t + Txn.NEIGHBOUR] = this.readsNeighbour(j, t, reads);
+    const { reads, readWords } = this.host;
+    const rs = heap.alloc(1 + readWords);
+    i32[rs] = readWords / READ_WORDS;
+    for (let k = 0; k < readWords; k++) i32[rs + 1 + k] = reads[k]!;
+    i32[t + Txn.NEIGHBOUR] = this.readsNeighbour(j, t, reads, readWords);
     i32[t + Txn.OUTPUT] = output;
     i32[t + Txn.OUTPUT_DEFERRED] = defer ? 1 : 0;
     Atomics.store(i32, t + Txn.WRITES, ws);
@@ -239,11 +239,11 @@ export class TxnExecutor {
   }
 
   /** Txn.NEIGHBOUR of transaction `j` (table entry `t`) for the read set `reads`. */
-  private readsNeighbour(j: TxnIndex, t: number, reads: number[]): number {
+  private readsNeighbour(j: TxnIndex, t: number, reads: Int32Array, readWords: number): number {
     const near = j - this.i32[Control.THREADS]!;
     const prev = this.i32[t + Txn.PREV_SAME_SENDER]! - 1;
     if (prev >= 0 && prev >= near) return 1;
-    for (let k = 0; k < reads.length; k += READ_WORDS) {
+    for (let k = 0; k < readWords; k += READ_WORDS) {
       const kind = reads[k + 1]!;
       if (kind !== ReadEntry.Coinbase && kind !== ReadEntry.HasStorage && reads[k + 2]! >= near) return 1;
     }
@@ -288,7 +288,7 @@ export class TxnExecutor {
       }
       let delta = 0;
       for (let s = 0; s < nSlots; s++, p += 64) {
-        const slotRec = mv.slot(u8, u8, addressAt, p);
+        const slotRec = this.slotRead(rec, p) || mv.slot(u8, u8, addressAt, p);
         this.put(slotRec, Field.Slot, j, inc, 0, u8, p + 32, 32, 0);
         delta += (isZeroAt(u8, p + 32, 32) ? 0 : 1) - (host.nonZeroBefore.get(slotRec) === true ? 1 : 0);
       }
@@ -307,6 +307,23 @@ export class TxnExecutor {
     const u8 = this.u8;
     for (let i = 0; i < list.length; i++) if (bytesEqualAt(bytes, at, u8, (list[i]!.rec + Rec.ADDRESS) * 4, 20)) return list[i];
     return undefined;
+  }
+
+  /**
+   * The record of the slot whose key is at byte `keyAt` of the heap, of the account record
+   * `account`, if this execution read it (SSTORE reads the slot first, except in an account
+   * created by the transaction): a scan of the few reads beats hashing into the store's table.
+   * 0 when not found.
+   */
+  private slotRead(account: number, keyAt: number): number {
+    const { reads, readWords } = this.host;
+    const u8 = this.u8;
+    for (let k = 0; k < readWords; k += READ_WORDS) {
+      if (reads[k + 1] !== ReadEntry.Slot || reads[k + 4] !== account) continue;
+      const rec = reads[k]!;
+      if (bytesEqualAt(u8, (rec + SlotRec.KEY) * 4, u8, keyAt, 32)) return rec;
+    }
+    return 0;
   }
 
   /** An account that existed is gone: every field zero, storage void (slot reads see the deletion). */
