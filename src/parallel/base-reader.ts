@@ -18,6 +18,7 @@ import { Mailbox, MailboxOp, MailboxState } from "./mailbox-layout";
 import { Acct, BaseFlags, SlotRec } from "./mv-layout";
 import { PendingAccounts } from "./pending-accounts";
 import { RowCache } from "./row-cache";
+import { wakeSleepers } from "./scheduler";
 
 /** Pre-batch reads a worker needs; the `load*` methods fill a record's base value words. */
 export interface BaseReader {
@@ -233,9 +234,7 @@ export class MailboxBaseReader implements BaseReader {
     Atomics.store(mb, Mailbox.STATE, MailboxState.Request);
     // The main thread polls the mailboxes between its steps, and sleeps on WAKE only when it
     // has nothing to do.
-    const i32 = this.heap.i32;
-    Atomics.add(i32, Control.WAKE, 1);
-    Atomics.notify(i32, Control.WAKE);
+    wakeSleepers(this.heap.i32);
     // An answer usually takes a few microseconds: spin first, as a futex sleep and wake-up
     // costs more than that.
     for (let spins = 0; spins < ASK_SPINS; spins++) if (Atomics.load(mb, Mailbox.STATE) === MailboxState.Response) break;

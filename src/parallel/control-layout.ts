@@ -83,10 +83,12 @@ export const Control = {
   LAID_OUT_WAITERS: 10 * LINE + 1,
   /** Bumped by every execution once its writes (and removals) are in the store (Txn.VALID_FROM). */
   PUBLISHED: 11 * LINE,
+  /** Threads sleeping on WAKE: a wake-up with none skips Atomics.notify (a lock in the engine). */
+  SLEEPERS: 12 * LINE,
 } as const;
 
 /** Size of the control block in words; the heap's allocations start after it. */
-export const CONTROL_WORDS = 12 * LINE;
+export const CONTROL_WORDS = 13 * LINE;
 
 /** Why the main thread must run the rest of a batch serially (Control.LIMIT_REASON). */
 export const enum FallbackReason {

@@ -87,7 +87,7 @@ import { MvHost } from "./mv-host";
 import { VersionedReads } from "./mv-reads";
 import { ModeChooser } from "./mode-chooser";
 import { MvStore } from "./mv-store";
-import { Scheduler } from "./scheduler";
+import { Scheduler, sleepOnWake } from "./scheduler";
 import { INC_SHIFT, READ_WORDS, ReadEntry, Txn, TXN_WORDS, TxnStatus } from "./txn-layout";
 import { type BatchExecutor, type BatchState, type BatchStats, Task, TaskKind } from "./types";
 import type { FromWorker, ToWorker } from "./worker";
@@ -450,7 +450,7 @@ export class ParallelExecutor implements BatchExecutor {
       const wake = Atomics.load(i32, Control.WAKE);
       for (const w of this.pool) serveMailbox(w.mailbox, this.heap, host);
       if (Atomics.load(i32, Control.FINISHED) >= this.pool.length) break;
-      Atomics.wait(i32, Control.WAKE, wake, 5);
+      sleepOnWake(i32, wake, 5);
     }
     const workers: WorkerStats[] = [];
     const errors: string[] = [];

@@ -44,13 +44,12 @@ export class Scheduler {
 
   /** Wakes idle workers: new work may exist. */
   wake(): void {
-    Atomics.add(this.i32, Control.WAKE, 1);
-    Atomics.notify(this.i32, Control.WAKE);
+    wakeSleepers(this.i32);
   }
 
   /** Sleeps until wake() or `ms` (idle workers only). */
   idle(observedWake: number, ms: number): void {
-    Atomics.wait(this.i32, Control.WAKE, observedWake, ms);
+    sleepOnWake(this.i32, observedWake, ms);
   }
 
   /** True while either index is below the limit: a task may be handed out on the next try. */
@@ -264,4 +263,21 @@ export class Scheduler {
     Atomics.sub(this.i32, Control.ACTIVE, 1);
     return false;
   }
+}
+
+/**
+ * Bumps WAKE and wakes the threads sleeping on it. A thread counts itself in SLEEPERS before
+ * its wait checks WAKE, and the waker bumps WAKE before reading SLEEPERS, so either the waker
+ * sees the sleeper and notifies, or the sleeper's wait sees WAKE moved and does not sleep.
+ */
+export function wakeSleepers(i32: Int32Array): void {
+  Atomics.add(i32, Control.WAKE, 1);
+  if (Atomics.load(i32, Control.SLEEPERS) !== 0) Atomics.notify(i32, Control.WAKE);
+}
+
+/** Sleeps on WAKE while it still reads `observedWake`, for at most `ms`. */
+export function sleepOnWake(i32: Int32Array, observedWake: number, ms: number): void {
+  Atomics.add(i32, Control.SLEEPERS, 1);
+  Atomics.wait(i32, Control.WAKE, observedWake, ms);
+  Atomics.sub(i32, Control.SLEEPERS, 1);
 }
