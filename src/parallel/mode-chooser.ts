@@ -9,8 +9,8 @@
 // nanoseconds per transaction of its last few batches (a GC pause or a late worker makes one
 // batch several times slower: a moving average let one such outlier flip the choice), alternates
 // the modes for its first batches, then runs the faster one and re-tries the slower one every
-// PROBE_EVERY batches so that a change of workload or load is noticed; the choice changes only when the other mode's median is clearly
-// lower, so noise does not flip it back and forth. A probe that finds the slower mode faster
+// PROBE_EVERY batches so that a change of workload or load is noticed; the choice changes only
+// when the other mode's median is clearly lower, so noise does not flip it back and forth. A probe that finds the slower mode faster
 // than its median says it is still warming up (JIT tiers take a few hundred batches on
 // Block-STM's threads), so it is re-tried right after, rather than judged on how it ran cold.
 

@@ -41,7 +41,8 @@ const CHUNK = 10_000;
 class TrieWalk {
   readonly live = new Set<string>();
   /** Walked per kind: account-trie leaves name storage roots, storage-trie leaves do not. */
-  private readonly walked = new Set<string>();
+  private readonly walkedAccounts = new Set<string>();
+  private readonly walkedStorage = new Set<string>();
   private readonly stack: [hash: Uint8Array, accounts: boolean][] = [];
 
   constructor(
@@ -58,9 +59,9 @@ class TrieWalk {
     for (let n = 0; this.stack.length > 0 && (n === 0 || Bun.nanoseconds() < deadline); n++) {
       const [hash, accounts] = this.stack.pop()!;
       const k = idKey(hash);
-      const tagged = accounts ? `a${k}` : `s${k}`;
-      if (this.walked.has(tagged)) continue;
-      this.walked.add(tagged);
+      const walked = accounts ? this.walkedAccounts : this.walkedStorage;
+      if (walked.has(k)) continue;
+      walked.add(k);
       const enc = this.read(hash);
       // Nothing is deleted yet: a datadir missing a node it needs is reported as it is.
       if (enc === undefined) throw new Error(`trie node ${bytesToHex(hash)} is missing: the datadir is corrupt`);
