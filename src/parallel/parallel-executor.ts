@@ -61,17 +61,17 @@
 // of a size for which serial execution has measured faster on this machine (mode-chooser.ts)
 // run on the serial path; the results are the same.
 //
-// What it costs (`npx bun run bench parallel` on a 2-core machine, per transaction). An ERC-20
-// transfer takes about 13 us serially (the core with decoding 12, applying 1). In Block-STM the
-// executing thread spends about 11 us in the core (host calls answered from the multi-version
-// store), 1 us recording the writes, reads and output, and 0.3 us each finishing the
-// execution in the scheduler and validating it; the main thread's commit (final validation,
-// decoding the result, crediting the tip, applying it) takes about 3.2 us. So two threads do
-// about 16 us of work per transfer against serial's 13, and two serial executors at once get
-// 1.95x of one: ERC-20 transfers gain about 1.55x. A plain transfer (about 4.3 us serially) has
-// the same fixed costs on a smaller base, and its 1.7 us commit makes the main thread the
-// bottleneck: about 1.3x. Swaps over 100 pools gain about 1.9x. Executions on the main thread,
-// between its commits, run 10-20% slower than on a worker.
+// What it costs (per transaction on a 2-core machine, timed part by part; the totals are what
+// `npx bun run bench parallel` reports). An ERC-20 transfer takes about 13 us serially (the core
+// with decoding 12, applying 1). In Block-STM the executing thread spends about 11 us in the
+// core (host calls answered from the multi-version store), 1 us recording the writes, reads and
+// output, and 0.3 us each finishing the execution in the scheduler and validating it; the main
+// thread's commit (final validation, decoding the result, crediting the tip, applying it) takes
+// about 3 us. So two threads do about 16 us of work per transfer against serial's 13, and two
+// serial executors at once get about 1.95x of one: ERC-20 transfers gain about 1.55-1.6x. A plain
+// transfer (about 4 us serially) has the same fixed costs on a smaller base, and its 1.6 us commit
+// makes the main thread the bottleneck: about 1.3x. Swaps over 100 pools gain about 1.9x.
+// Executions on the main thread, between its commits, run 10-20% slower than on a worker.
 import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, LmdbBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
