@@ -12,83 +12,82 @@ const LINE = 16;
 export const Control = {
   /** Block-STM execution_idx: the next transaction index to hand out for execution. */
   EXEC_IDX: 0 * LINE,
-  /** Block-STM validation_idx: the next transaction index to hand out for validation. */
+  /** Block-STM validation_idx: the next transaction index to hand out for validation (Control.VALIDATING). */
   VAL_IDX: 1 * LINE,
-  /** Bumped by every decrease of either index; check_done compares it before and after. */
-  DECREASE_CNT: 2 * LINE,
-  /** Block-STM num_active_tasks: tasks handed out and not yet finished. */
-  ACTIVE: 3 * LINE,
   /** Bump pointer: word index of the first free word of the heap (Atomics.add to allocate). */
-  ALLOC: 4 * LINE,
+  ALLOC: 2 * LINE,
   /** Futex idle workers sleep on; bumped (and notified) whenever new work may have appeared. */
-  WAKE: 5 * LINE,
+  WAKE: 3 * LINE,
 
-  // ---- Line 6: batch outcome, written rarely ----
-  /** 1 once every transaction below LIMIT is executed and validated (Block-STM done_marker). */
-  DONE: 6 * LINE + 0,
+  // ---- Line 4: batch outcome, written rarely ----
+  /** 1 once the main thread has committed every transaction below LIMIT (or given up): workers leave. */
+  DONE: 4 * LINE + 0,
   /**
    * Transactions [0, LIMIT) run in parallel. A worker that meets a case the parallel path does
    * not handle exactly (see FallbackReason) lowers it to that transaction's index; the main
    * thread then executes [LIMIT, n) serially after applying the parallel prefix.
    */
-  LIMIT: 6 * LINE + 1,
+  LIMIT: 4 * LINE + 1,
   /** Why LIMIT was lowered (FallbackReason of the lowest transaction), 0 if it was not. */
-  LIMIT_REASON: 6 * LINE + 2,
+  LIMIT_REASON: 4 * LINE + 2,
   /** Non-zero (a FailReason): the parallel attempt is void and the whole batch runs serially. */
-  FAIL: 6 * LINE + 3,
+  FAIL: 4 * LINE + 3,
   /** Workers that have left the batch loop (the main thread waits for all of them). */
-  FINISHED: 6 * LINE + 4,
+  FINISHED: 4 * LINE + 4,
 
-  // ---- Line 7: batch geometry, written by the main thread before the batch ----
+  // ---- Line 5: batch geometry, written by the main thread before the batch ----
   /** Transactions in the batch. */
-  N_TXNS: 7 * LINE + 0,
+  N_TXNS: 5 * LINE + 0,
   /** Word index of the transaction table (TXN_WORDS words per transaction, txn-layout.ts). */
-  TXN_TABLE: 7 * LINE + 1,
+  TXN_TABLE: 5 * LINE + 1,
   /** Word index of the multi-version hash table (mv-layout.ts). */
-  HASH_TABLE: 7 * LINE + 2,
+  HASH_TABLE: 5 * LINE + 2,
   /** Hash table capacity minus one (capacity is a power of two). */
-  HASH_MASK: 7 * LINE + 3,
+  HASH_MASK: 5 * LINE + 3,
   /** Size of the heap in words: allocations past it fail the batch (FailReason.HeapFull). */
-  HEAP_WORDS: 7 * LINE + 4,
+  HEAP_WORDS: 5 * LINE + 4,
   /** Batch sequence number, for debugging and to tell batches apart in a worker. */
-  GEN: 7 * LINE + 5,
+  GEN: 5 * LINE + 5,
   /** LmdbUse: how much of the pre-batch state workers read from LMDB themselves (base-reader.ts). */
-  USE_LMDB: 7 * LINE + 6,
+  USE_LMDB: 5 * LINE + 6,
   /**
    * Identifies what LMDB holds when USE_LMDB is set (the state's commit count): workers keep
    * what they read from LMDB for as long as it stays the same. -1: keep nothing across batches.
    */
-  LMDB_VERSION: 7 * LINE + 7,
+  LMDB_VERSION: 5 * LINE + 7,
   /** The block's coinbase, 20 bytes (5 words), whose tips the executor credits itself. */
-  COINBASE: 7 * LINE + 8,
+  COINBASE: 5 * LINE + 8,
   /** Threads executing the batch (the main thread and the workers). */
-  THREADS: 7 * LINE + 13,
+  THREADS: 5 * LINE + 13,
   /** With LmdbUse.ExceptPending: the pending accounts' hash set (pending-accounts.ts) and its mask. */
-  PENDING_TABLE: 7 * LINE + 14,
-  PENDING_MASK: 7 * LINE + 15,
+  PENDING_TABLE: 5 * LINE + 14,
+  PENDING_MASK: 5 * LINE + 15,
 
   /** Records in the hash table; the batch fails (HeapFull) before the table is 3/4 full. */
-  RECORDS: 8 * LINE,
+  RECORDS: 6 * LINE,
   /**
    * The transaction the main thread sleeps until it is executed, plus one (0: not sleeping):
    * whoever finishes executing it wakes the main thread (WAKE), which commits it.
    */
-  MAIN_WAIT: 9 * LINE,
+  MAIN_WAIT: 7 * LINE,
   /**
    * Transactions whose inputs are laid out. The main thread writes them while the workers
    * already run the first ones; a worker handed a transaction past this waits for it.
    */
-  LAID_OUT: 10 * LINE,
+  LAID_OUT: 8 * LINE,
   /** Workers sleeping on LAID_OUT (registered before they check it, so none misses a notify). */
-  LAID_OUT_WAITERS: 10 * LINE + 1,
-  /** Bumped by every execution once its writes (and removals) are in the store (Txn.VALID_FROM). */
-  PUBLISHED: 11 * LINE,
+  LAID_OUT_WAITERS: 8 * LINE + 1,
+  /**
+   * 1 once validation tasks run (Block-STM's validation_idx moves): the main thread turns them
+   * on when commits start finding stale reads. Until then VAL_IDX stays at the batch's end.
+   */
+  VALIDATING: 9 * LINE,
   /** Threads sleeping on WAKE: a wake-up with none skips Atomics.notify (a lock in the engine). */
-  SLEEPERS: 12 * LINE,
+  SLEEPERS: 10 * LINE,
 } as const;
 
 /** Size of the control block in words; the heap's allocations start after it. */
-export const CONTROL_WORDS = 13 * LINE;
+export const CONTROL_WORDS = 11 * LINE;
 
 /** Why the main thread must run the rest of a batch serially (Control.LIMIT_REASON). */
 export const enum FallbackReason {

@@ -3,10 +3,14 @@
 // Atomics.add, status words moved by compare-and-swap, per-transaction dependency lists under
 // spin locks. No thread owns the schedule and no message crosses threads per transaction.
 //
-// The invariant that makes the result serial: a transaction's execution is only final once
-// validation found every location it read still holding the version it read, and validation
-// is redone for every higher transaction whenever a transaction is aborted or writes a
-// location its previous incarnation did not (the two "decrease_validation_idx" calls).
+// What makes the result serial is the main thread's check at commit (committed-writes.ts): a
+// transaction is final only once every location it read still holds the version it read, with
+// every lower transaction committed. Validation tasks only find stale reads earlier, so that
+// the transactions re-execute in parallel rather than one by one at commit; they cost a
+// validation or more per transaction, so they start only once commits find stale reads
+// (startValidating). From then on, as in the paper, validation is redone for every higher
+// transaction whenever a transaction is aborted or writes a location its previous incarnation
+// did not (the two "decrease_validation_idx" calls).
 import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
 import { INC_SHIFT, STATUS_COMMITTED, Txn, TXN_WORDS, TxnStatus } from "./txn-layout";
@@ -68,7 +72,6 @@ export class Scheduler {
       if (seen === cur) break;
       cur = seen;
     }
-    Atomics.add(this.i32, Control.DECREASE_CNT, 1);
     this.wake();
   }
 
@@ -76,8 +79,20 @@ export class Scheduler {
     this.lowerTo(Control.EXEC_IDX, target);
   }
 
+  /** Revalidate from `target` on (a no-op until validation tasks are on). */
   decreaseValidationIdx(target: TxnIndex): void {
-    this.lowerTo(Control.VAL_IDX, target);
+    if (this.validating) this.lowerTo(Control.VAL_IDX, target);
+  }
+
+  /** Whether validation tasks run (Control.VALIDATING). */
+  get validating(): boolean {
+    return Atomics.load(this.i32, Control.VALIDATING) !== 0;
+  }
+
+  /** Turns validation tasks on, starting at `from`. Main thread. */
+  startValidating(from: TxnIndex): void {
+    Atomics.store(this.i32, Control.VALIDATING, 1);
+    this.lowerTo(Control.VAL_IDX, from);
   }
 
   /**
@@ -93,25 +108,10 @@ export class Scheduler {
       }
       cur = seen;
     }
-    Atomics.add(this.i32, Control.DECREASE_CNT, 1);
     this.wake();
   }
 
-  private checkDone(): void {
-    const i32 = this.i32;
-    const observed = Atomics.load(i32, Control.DECREASE_CNT);
-    const limit = this.limit;
-    if (
-      Math.min(Atomics.load(i32, Control.EXEC_IDX), Atomics.load(i32, Control.VAL_IDX)) >= limit &&
-      Atomics.load(i32, Control.ACTIVE) === 0 &&
-      observed === Atomics.load(i32, Control.DECREASE_CNT)
-    ) {
-      Atomics.store(i32, Control.DONE, 1);
-      this.wake();
-    }
-  }
-
-  /** READY → EXECUTING for `txn`'s current incarnation; does not touch the active count. */
+  /** READY → EXECUTING for `txn`'s current incarnation. */
   private tryIncarnate(txn: TxnIndex, task: Task): boolean {
     if (txn >= this.limit) return false;
     const at = this.entry(txn) + Txn.STATUS;
@@ -126,24 +126,13 @@ export class Scheduler {
 
   private nextVersionToExecute(task: Task): boolean {
     const i32 = this.i32;
-    if (Atomics.load(i32, Control.EXEC_IDX) >= this.limit) {
-      this.checkDone();
-      return false;
-    }
-    Atomics.add(i32, Control.ACTIVE, 1);
-    const txn = Atomics.add(i32, Control.EXEC_IDX, 1);
-    if (this.tryIncarnate(txn, task)) return true;
-    Atomics.sub(i32, Control.ACTIVE, 1);
-    return false;
+    if (Atomics.load(i32, Control.EXEC_IDX) >= this.limit) return false;
+    return this.tryIncarnate(Atomics.add(i32, Control.EXEC_IDX, 1), task);
   }
 
   private nextVersionToValidate(task: Task): boolean {
     const i32 = this.i32;
-    if (Atomics.load(i32, Control.VAL_IDX) >= this.limit) {
-      this.checkDone();
-      return false;
-    }
-    Atomics.add(i32, Control.ACTIVE, 1);
+    if (Atomics.load(i32, Control.VAL_IDX) >= this.limit) return false;
     const txn = Atomics.add(i32, Control.VAL_IDX, 1);
     if (txn < this.limit) {
       const s = this.status(txn);
@@ -155,7 +144,6 @@ export class Scheduler {
         return true;
       }
     }
-    Atomics.sub(i32, Control.ACTIVE, 1);
     return false;
   }
 
@@ -186,7 +174,6 @@ export class Scheduler {
     i32[t + Txn.DEP_NEXT] = i32[b + Txn.DEP_HEAD]!;
     i32[b + Txn.DEP_HEAD] = txn + 1;
     this.heap.unlock(b + Txn.DEP_LOCK);
-    Atomics.sub(i32, Control.ACTIVE, 1);
     return true;
   }
 
@@ -220,7 +207,7 @@ export class Scheduler {
       }
       this.decreaseExecutionIdx(lowest);
     }
-    if (Atomics.load(i32, Control.VAL_IDX) > txn) {
+    if (this.validating && Atomics.load(i32, Control.VAL_IDX) > txn) {
       if (wroteNewLocation) {
         this.decreaseValidationIdx(txn);
       } else {
@@ -230,7 +217,6 @@ export class Scheduler {
         return true;
       }
     }
-    Atomics.sub(i32, Control.ACTIVE, 1);
     task.kind = TaskKind.None;
     return false;
   }
@@ -260,7 +246,6 @@ export class Scheduler {
       this.decreaseValidationIdx(txn + 1);
       if (Atomics.load(this.i32, Control.EXEC_IDX) > txn && this.tryIncarnate(txn, task)) return true;
     }
-    Atomics.sub(this.i32, Control.ACTIVE, 1);
     return false;
   }
 }

@@ -17,6 +17,7 @@ import type { MvHost, Observed } from "./mv-host";
 import { Field, Rec, SlotRec, Ver, VersionFlags } from "./mv-layout";
 import { StorageAnswer, type BatchView, type VersionedReads } from "./mv-reads";
 import type { MvStore } from "./mv-store";
+import type { CommittedWrites } from "./committed-writes";
 import type { Scheduler } from "./scheduler";
 import { READ_WORDS, ReadEntry, SNAPSHOT_COMPARED, SNAPSHOT_WORDS, STATUS_COMMITTED, Txn, TxnFlags, TxnStatus, WRITE_WORDS } from "./txn-layout";
 import { BASE_TXN, ReadKind, ReadOutcome, type Task, TaskKind, type TxnIndex } from "./types";
@@ -35,8 +36,6 @@ export class TxnExecutor {
   private readonly u8: Uint8Array;
   private readonly out = new ReadOutcome();
   private coinbase = new Uint8Array(20);
-  /** Whether the last validate() found the transaction's reads still holding. */
-  lastValid = false;
   /** The write set being built: record, field, entry per write. */
   private readonly writes: number[] = [];
 
@@ -65,7 +64,6 @@ export class TxnExecutor {
     const incarnation = task.incarnation;
     if (Atomics.load(i32, Control.LAID_OUT) <= j && !this.waitLaidOut(j)) {
       // The batch failed while being laid out (heap full): it runs serially.
-      Atomics.sub(i32, Control.ACTIVE, 1);
       task.kind = TaskKind.None;
       return false;
     }
@@ -90,7 +88,6 @@ export class TxnExecutor {
       }
       if (host.fallback) {
         sched.lowerLimit(j, host.fallback);
-        Atomics.sub(i32, Control.ACTIVE, 1);
         task.kind = TaskKind.None;
         return false;
       }
@@ -125,65 +122,93 @@ export class TxnExecutor {
 
   /** Block-STM needs_reexecution. Returns true when `task` holds the next task to run. */
   validate(task: Task): boolean {
-    const j = task.txn;
-    const t = this.sched.entry(j);
-    if (Atomics.load(this.i32, t + Txn.STATUS) & STATUS_COMMITTED) {
-      this.lastValid = true; // final already: nothing can abort it
-      return this.sched.finishValidation(j, false, task);
-    }
+    const t = this.sched.entry(task.txn);
+    // Committed already: final, nothing can abort it.
+    if (Atomics.load(this.i32, t + Txn.STATUS) & STATUS_COMMITTED) return this.sched.finishValidation(task.txn, false, task);
     this.stats.validations++;
-    const i32 = this.i32;
-    const from = Atomics.load(i32, Control.PUBLISHED);
-    const rs = Atomics.load(i32, t + Txn.READS);
-    const valid = this.readsStillHold(j, rs);
-    this.lastValid = valid;
-    if (valid) {
-      // Everything published before `from` leaves these reads as they are (Txn.VALID_FROM).
-      Atomics.store(i32, t + Txn.VALID_FROM, from);
-      if (Atomics.load(i32, t + Txn.READS) !== rs) Atomics.store(i32, t + Txn.VALID_FROM, 0);
-    }
+    return this.conclude(task, this.readsStillHold(task.txn, Atomics.load(this.i32, t + Txn.READS)));
+  }
+
+  /**
+   * Ends the validation `task` (counted active), which found the transaction's reads `valid` or
+   * not: an invalid execution that is still current is aborted, its writes marked ESTIMATE.
+   * Returns true when `task` holds the next task to run (the re-execution).
+   */
+  conclude(task: Task, valid: boolean): boolean {
+    const j = task.txn;
     const aborted = !valid && this.sched.tryValidationAbort(j, task.incarnation);
     if (aborted) {
       this.stats.validationAborts++;
-      const ws = Atomics.load(this.i32, t + Txn.WRITES);
+      const ws = Atomics.load(this.i32, this.sched.entry(j) + Txn.WRITES);
       if (ws !== 0) for (let k = 0, n = this.i32[ws]!; k < n; k++) this.mv.markEstimate(this.i32[ws + 1 + k * WRITE_WORDS + 2]!);
     }
     return this.sched.finishValidation(j, aborted, task);
   }
 
-  private readsStillHold(j: TxnIndex, rs: number): boolean {
-    if (rs === 0) return false;
-    const { i32, versions, out } = this;
+  /**
+   * Whether transaction `j`'s reads are what serial execution reads, now that every
+   * transaction below it is committed (their writes are in `committed`). Main thread.
+   */
+  readsHoldAtCommit(j: TxnIndex, committed: CommittedWrites): boolean {
+    const i32 = this.i32;
+    this.stats.validations++;
+    const rs = Atomics.load(i32, this.sched.entry(j) + Txn.READS);
     for (let k = 0, n = i32[rs]!, at = rs + 1; k < n; k++, at += READ_WORDS) {
       const rec = i32[at]!;
       const kind = i32[at + 1]! as ReadEntry;
-      const txn = i32[at + 2]!;
-      const inc = i32[at + 3]!;
       switch (kind) {
         case ReadEntry.Nonce:
         case ReadEntry.Balance:
         case ReadEntry.Code:
         case ReadEntry.Exists:
-          versions.field(rec, kind as number as Field, j, out);
+          if (!committed.is(rec, kind as number as Field, i32[at + 2]!, i32[at + 3]!)) return false;
           break;
         case ReadEntry.Slot:
-          versions.slot(rec, i32[at + 4]!, j, out, null);
+          if (!committed.decidesSlot(rec, i32[at + 4]!, i32[at + 2]!, i32[at + 3]!)) return false;
           break;
-        case ReadEntry.HasStorage: {
-          const answer = versions.hasStorage(rec, j, out);
-          if (out.kind === ReadKind.Dependency || answer !== inc || answer === StorageAnswer.Unknown) return false;
-          continue;
-        }
-        case ReadEntry.Coinbase: {
-          const snap = this.heap.alloc(SNAPSHOT_WORDS);
-          if (versions.coinbase(rec, j, snap, out) !== BASE_TXN) return false;
-          for (let w = 0; w < SNAPSHOT_COMPARED; w++) if (i32[snap + w] !== i32[txn + w]) return false;
-          continue;
-        }
+        default:
+          // Storage emptiness and the coinbase are validated by value, through the versions.
+          if (!this.entryHolds(j, at)) return false;
       }
-      if (out.kind === ReadKind.Dependency || out.txn !== txn || out.incarnation !== inc) return false;
     }
     return true;
+  }
+
+  private readsStillHold(j: TxnIndex, rs: number): boolean {
+    if (rs === 0) return false;
+    for (let k = 0, n = this.i32[rs]!; k < n; k++) if (!this.entryHolds(j, rs + 1 + k * READ_WORDS)) return false;
+    return true;
+  }
+
+  /** Whether the read entry at word `at` of `j`'s read set resolves as it did. */
+  private entryHolds(j: TxnIndex, at: number): boolean {
+    const { i32, versions, out } = this;
+    const rec = i32[at]!;
+    const kind = i32[at + 1]! as ReadEntry;
+    const txn = i32[at + 2]!;
+    const inc = i32[at + 3]!;
+    switch (kind) {
+      case ReadEntry.Nonce:
+      case ReadEntry.Balance:
+      case ReadEntry.Code:
+      case ReadEntry.Exists:
+        versions.field(rec, kind as number as Field, j, out);
+        break;
+      case ReadEntry.Slot:
+        versions.slot(rec, i32[at + 4]!, j, out, null);
+        break;
+      case ReadEntry.HasStorage: {
+        const answer = versions.hasStorage(rec, j, out);
+        return out.kind !== ReadKind.Dependency && answer === inc && answer !== StorageAnswer.Unknown;
+      }
+      case ReadEntry.Coinbase: {
+        const snap = this.heap.alloc(SNAPSHOT_WORDS);
+        if (versions.coinbase(rec, j, snap, out) !== BASE_TXN) return false;
+        for (let w = 0; w < SNAPSHOT_COMPARED; w++) if (i32[snap + w] !== i32[txn + w]) return false;
+        return true;
+      }
+    }
+    return out.kind !== ReadKind.Dependency && out.txn === txn && out.incarnation === inc;
   }
 
   /** Publishes an execution: versions, write set, read set, output. True if it wrote a location its previous incarnation did not. */
@@ -231,10 +256,6 @@ export class TxnExecutor {
     i32[t + Txn.OUTPUT_DEFERRED] = defer ? 1 : 0;
     Atomics.store(i32, t + Txn.WRITES, ws);
     Atomics.store(i32, t + Txn.READS, rs);
-    // After READS: a validation of the old read set that stores VALID_FROM later sees READS
-    // changed and clears it again.
-    Atomics.store(i32, t + Txn.VALID_FROM, 0);
-    Atomics.store(i32, t + Txn.PUBLISHED_AT, Atomics.add(i32, Control.PUBLISHED, 1) + 1);
     return wroteNew;
   }
 

@@ -41,13 +41,6 @@ export const Txn = {
   /** TxnFlags. */
   FLAGS: 10,
   /**
-   * Control.PUBLISHED as a validation that found the current read set (READS) still holding
-   * read it before starting (0: none since READS last changed). When it is at least every
-   * lower transaction's PUBLISHED_AT, nothing they wrote since can have moved those reads: the
-   * main thread commits without validating again.
-   */
-  VALID_FROM: 11,
-  /**
    * 1 when the latest execution read a write of one of the Control.THREADS transactions just
    * before this one, or follows one of them from the same sender: with that few threads, it
    * could not run alongside its predecessor (the main thread counts these to detect a chain).
@@ -63,8 +56,6 @@ export const Txn = {
    * stale nonce and failing validation (the main thread fills it in).
    */
   PREV_SAME_SENDER: 15,
-  /** Control.PUBLISHED right after the latest finished execution published its writes. */
-  PUBLISHED_AT: 16,
 } as const;
 
 /** The incarnation sits above the two TxnStatus bits and the committed bit. */

@@ -109,7 +109,6 @@ function runBatch(): void {
         continue;
       }
       if (task.txn >= sched.limit) {
-        Atomics.sub(heap.i32, Control.ACTIVE, 1);
         task.kind = TaskKind.None;
         continue;
       }
