@@ -290,7 +290,7 @@ export class TxnExecutor {
       p += OutAccount.SIZE;
       const codeAt = flags & ACCOUNT_CODE_CHANGED ? p : -1;
       if (codeAt >= 0) p += codeLen;
-      const seen = this.observedAt(u8, addressAt);
+      const seen = this.observedAt(addressAt);
       if (seen === undefined) throw new Error(`core changed account ${Buffer.from(u8.subarray(addressAt, addressAt + 20)).toString("hex")} without reading it`);
       const nSlots = view.getUint32(p, true);
       p += 4;
@@ -301,9 +301,9 @@ export class TxnExecutor {
       }
       const rec = seen.rec;
       if (!seen.exists) this.put(rec, Field.Exists, j, inc, 0, null, 0, 0, 1);
-      if (!bytesEqualAt(u8, nonceAt, u8, seen.nonceAt, 8)) this.put(rec, Field.Nonce, j, inc, 0, u8, nonceAt, 8, 0);
-      if (!bytesEqualAt(u8, balanceAt, u8, seen.balanceAt, 32)) this.put(rec, Field.Balance, j, inc, 0, u8, balanceAt, 32, 0);
-      if (!bytesEqualAt(u8, hashAt, u8, seen.codeHashAt, 32)) {
+      if (!this.heapEqual(nonceAt, seen.nonceAt, 8)) this.put(rec, Field.Nonce, j, inc, 0, u8, nonceAt, 8, 0);
+      if (!this.heapEqual(balanceAt, seen.balanceAt, 32)) this.put(rec, Field.Balance, j, inc, 0, u8, balanceAt, 32, 0);
+      if (!this.heapEqual(hashAt, seen.codeHashAt, 32)) {
         const at = codeAt >= 0 && codeLen > 0 ? this.heap.storeBytes(u8.subarray(codeAt, codeAt + codeLen)) : 0;
         this.put(rec, Field.Code, j, inc, 0, u8, hashAt, 32, 0, at, codeAt >= 0 ? codeLen : 0);
       }
@@ -318,15 +318,14 @@ export class TxnExecutor {
   }
 
   /**
-   * What this execution read of the account whose address is at `at` of `bytes`. Every account
+   * What this execution read of the account whose address is at byte `at` of the heap. Every account
    * the core changes it read first; a transaction reads few, and they were just touched, so a
    * scan comparing addresses beats hashing into the store's table.
    */
-  private observedAt(bytes: Uint8Array, at: number): Observed | undefined {
+  private observedAt(at: number): Observed | undefined {
     const list = this.host.observedList;
-    if (list.length > 8) return this.host.observed.get(this.mv.account(bytes, at));
-    const u8 = this.u8;
-    for (let i = 0; i < list.length; i++) if (bytesEqualAt(bytes, at, u8, (list[i]!.rec + Rec.ADDRESS) * 4, 20)) return list[i];
+    if (list.length > 8) return this.host.observed.get(this.mv.account(this.u8, at));
+    for (let i = 0; i < list.length; i++) if (this.heapEqual(at, (list[i]!.rec + Rec.ADDRESS) * 4, 20)) return list[i];
     return undefined;
   }
 
@@ -338,13 +337,22 @@ export class TxnExecutor {
    */
   private slotRead(account: number, keyAt: number): number {
     const { reads, readWords } = this.host;
-    const u8 = this.u8;
     for (let k = 0; k < readWords; k += READ_WORDS) {
       if (reads[k + 1] !== ReadEntry.Slot || reads[k + 4] !== account) continue;
       const rec = reads[k]!;
-      if (bytesEqualAt(u8, (rec + SlotRec.KEY) * 4, u8, keyAt, 32)) return rec;
+      if (this.heapEqual((rec + SlotRec.KEY) * 4, keyAt, 32)) return rec;
     }
     return 0;
+  }
+
+  /**
+   * Whether the `n` bytes (a multiple of 4) at byte offsets `a` and `b` of the heap are equal: a
+   * word at a time (the core's output packs its fields, so they are not aligned for an Int32Array).
+   */
+  private heapEqual(a: number, b: number, n: number): boolean {
+    const view = this.heap.view;
+    for (let i = 0; i < n; i += 4) if (view.getInt32(a + i) !== view.getInt32(b + i)) return false;
+    return true;
   }
 
   /** An account that existed is gone: every field zero, storage void (slot reads see the deletion). */
@@ -378,7 +386,11 @@ export class TxnExecutor {
   ): void {
     const mv = this.mv;
     const e = mv.newEntry(j, inc, flags);
-    if (src !== null) {
+    if (src === this.u8) {
+      const view = this.heap.view;
+      const to = (e + Ver.VALUE) * 4;
+      for (let i = 0; i < len; i += 4) view.setInt32(to + i, view.getInt32(at + i));
+    } else if (src !== null) {
       const u8 = this.u8;
       const to = (e + Ver.VALUE) * 4;
       for (let i = 0; i < len; i++) u8[to + i] = src[at + i]!;
@@ -391,5 +403,6 @@ export class TxnExecutor {
     mv.publish(rec, field, e);
     mv.unlock(rec);
     this.writes.push(rec, field, e);
+
   }
 }
