@@ -64,16 +64,16 @@
 // run on the serial path; the results are the same.
 //
 // What it costs (per transaction on a 2-core machine, timed part by part; the totals are what
-// `npx bun run bench parallel` reports). An ERC-20 transfer takes about 13 us serially (the core
-// with decoding 12, applying 1). In Block-STM the executing thread spends about 11 us in the
-// core (host calls answered from the multi-version store), 1 us recording the writes, reads and
-// output, and 0.3 us each finishing the execution in the scheduler and validating it; the main
-// thread's commit (final validation, decoding the result, crediting the tip, applying it) takes
-// about 3 us. So two threads do about 16 us of work per transfer against serial's 13, and two
-// serial executors at once get about 1.95x of one: ERC-20 transfers gain about 1.55-1.6x. A plain
-// transfer (about 4 us serially) has the same fixed costs on a smaller base, and its 1.6 us commit
-// makes the main thread the bottleneck: about 1.3x. Swaps over 100 pools gain about 1.9x.
-// Executions on the main thread, between its commits, run 10-20% slower than on a worker.
+// `npx bun run bench parallel` reports). An ERC-20 transfer takes about 12 us serially (the core
+// 9.5, encoding and decoding 2, applying 1). In Block-STM the executing thread spends about 10 us
+// in the core (host calls answered from the multi-version store), 1.1 us recording the writes,
+// reads and output, and 0.15 us finishing the execution in the scheduler; the main thread's
+// commit (the check, decoding the result, crediting the tip, applying it) takes about 3 us. So
+// two threads do about 14.5 us of work per transfer against serial's 12, and two serial
+// executors at once get about 1.95x of one: ERC-20 transfers gain about 1.6x. A plain transfer
+// (about 3.5 us serially) has about 1.5 us of such costs: about 1.4x. Swaps over 100 pools gain
+// about 1.95x. Executions on the main thread, between its commits, run 10-20% slower than on a
+// worker.
 import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, LmdbBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
@@ -162,8 +162,11 @@ const PRE_STATE_NAMES = { [LmdbUse.None]: "main-thread", [LmdbUse.All]: "lmdb", 
 
 /**
  * Validation tasks start once at least 1 in STALE_SHARE of the commits so far (and two at least)
- * found stale reads. Below that, re-executing at commit costs less than validating every
- * transaction ahead of it (swaps over 100 pools, 1 in 100 stale: 1.90x without, 1.86x with).
+ * found stale reads. Below that, re-executing the few at commit costs less than validating every
+ * transaction ahead of it (paired runs on 2 cores, validation tasks always on against only on
+ * stale reads: transfers 1.10x against 1.25x, ERC-20 1.47x against 1.50x, swaps over 100 pools
+ * 1.86x against 1.90x). The share is a judgement, not a measurement: no workload here is stale
+ * that rarely yet often enough to tell.
  */
 const STALE_SHARE = 64;
 
