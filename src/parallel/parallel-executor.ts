@@ -163,9 +163,9 @@ const PRE_STATE_NAMES = { [LmdbUse.None]: "main-thread", [LmdbUse.All]: "lmdb", 
 /**
  * Validation tasks start once at least 1 in STALE_SHARE of the commits so far (and two at least)
  * found stale reads. Below that, re-executing the few at commit costs less than validating every
- * transaction ahead of it (paired runs on 2 cores, validation tasks always on against only on
- * stale reads: transfers 1.10x against 1.25x, ERC-20 1.47x against 1.50x, swaps over 100 pools
- * 1.86x against 1.90x). The share is a judgement, not a measurement: no workload here is stale
+ * transaction ahead of it (paired runs on 2 cores with timing probes in place, validation tasks
+ * always on against only on stale reads: transfers 1.10x against 1.25x, ERC-20 1.47x against
+ * 1.50x, swaps over 100 pools 1.86x against 1.90x). The share is a judgement, not a measurement: no workload here is stale
  * that rarely yet often enough to tell.
  */
 const STALE_SHARE = 64;
