@@ -209,7 +209,7 @@ for (const name of WORKLOADS) {
   // As the sequencer runs it by default: the mode measured faster for this batch size, once
   // the chooser has tried both and probed past the fresh workers' compilation.
   const auto = await ParallelExecutor.create({ workers: cores, core, lmdb });
-  for (let i = 0; i < 2 * WARMUP_RUNS + 3 * PROBE_EVERY; i++) {
+  for (let i = 0; i < 4 * WARMUP_RUNS + 3 * PROBE_EVERY; i++) {
     await auto.execute(env, txs, state);
     state.discard();
   }

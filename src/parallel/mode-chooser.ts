@@ -10,9 +10,15 @@
 // batch several times slower: a moving average let one such outlier flip the choice), alternates
 // the modes for its first batches, then runs the faster one and re-tries the slower one every
 // PROBE_EVERY batches so that a change of workload or load is noticed; the choice changes only
-// when the other mode's median is clearly lower, so noise does not flip it back and forth. A probe that finds the slower mode faster
-// than its median says it is still warming up (JIT tiers take a few hundred batches on
-// Block-STM's threads), so it is re-tried right after, rather than judged on how it ran cold.
+// when the other mode's median is clearly lower, so noise does not flip it back and forth. A
+// probe that finds the slower mode faster than its median says it is still warming up (JIT
+// tiers take a few hundred batches on Block-STM's threads), so it is re-tried right after,
+// rather than judged on how it ran cold. And a batch right after a switch of mode runs cold
+// (caches, a parked worker's wake-up): measured on 1,000 transfers, Block-STM's first batch
+// after 16 serial ones costs 13% more than a steady one and serial's first after Block-STM 6%
+// more, which biased every probe toward the mode already running (one bench run kept
+// transfers serial in 12 of 15 runs while Block-STM was 1.38x faster). So each mode runs at
+// least two batches in a row, and only a batch that follows one of its own mode is recorded.
 
 export type Mode = "parallel" | "serial";
 
@@ -38,8 +44,13 @@ interface ClassStats {
 
 export class ModeChooser {
   private readonly classes = new Map<number, ClassStats>();
+  /** The mode of the latest batch (of any size), and whether the one before it ran the same. */
+  private last: Mode | null = null;
+  private lastWarm = false;
 
   choose(txs: number): Mode {
+    // The latest batch switched modes, so it ran cold: run its mode again, to be measured.
+    if (this.last !== null && !this.lastWarm) return this.last;
     const c = this.stats(txs);
     if (c.runs.parallel < WARMUP_RUNS || c.runs.serial < WARMUP_RUNS) return c.runs.parallel <= c.runs.serial ? "parallel" : "serial";
     if (c.current === null) c.current = cost(c, "parallel") < cost(c, "serial") ? "parallel" : "serial";
@@ -52,7 +63,10 @@ export class ModeChooser {
 
   /** Reports how long a whole batch of `txs` took in `mode`. */
   record(txs: number, mode: Mode, ns: number): void {
-    if (txs === 0) return;
+    const warm = mode === this.last;
+    this.last = mode;
+    this.lastWarm = warm;
+    if (txs === 0 || !warm) return;
     const c = this.stats(txs);
     const perTx = ns / txs;
     // Re-try at once a probed mode that is still getting faster.
