@@ -83,10 +83,5 @@ class Executor {
   std::vector<FrameBuffers> buffers_;
 };
 
-inline bool is_precompile(const Address& a) {
-  for (int i = 0; i < 19; ++i)
-    if (a.b[i]) return false;
-  return a.b[19] >= 1 && a.b[19] <= 0x0a;
-}
 
 }  // namespace evm

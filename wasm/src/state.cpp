@@ -116,6 +116,8 @@ void State::mark_destructed(Account& acct) {
 }
 
 bool State::warm_address(const Address& addr) {
+  // Precompiles are warm for the whole transaction (EIP-2929): no set entry, nothing to revert.
+  if (is_precompile(addr)) return false;
   if (!warm_addresses_.insert(addr).second) return false;
   journal_.push_back({Kind::WarmAddress, nullptr, {addr, u256{}}, u256{}, nullptr, {}, 0});
   return true;

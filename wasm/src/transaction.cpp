@@ -207,15 +207,10 @@ void run_transaction(const uint8_t* input, size_t len, CodeCache& codes, ByteWri
     state.set_balance(sender, sender.balance - cost);
   }
 
-  // EIP-2929/2930/3651: pre-warmed addresses and slots.
+  // EIP-2929/2930/3651: pre-warmed addresses and slots (precompiles are always warm).
   state.warm_address(tx.sender);
   if (tx.has_to) state.warm_address(tx.to);
   state.warm_address(block.coinbase);
-  for (uint8_t i = 1; i <= 0x0a; ++i) {
-    Address p;
-    p.b[19] = i;
-    state.warm_address(p);
-  }
   for (const AccessEntry& e : tx.access_list) {
     state.warm_address(e.address);
     for (uint32_t k = 0; k < e.n_keys; ++k) state.warm_slot(e.address, load_be(e.keys + 32 * k));

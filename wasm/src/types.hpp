@@ -12,6 +12,13 @@ struct Address {
   bool operator==(const Address& o) const { return std::memcmp(b, o.b, 20) == 0; }
 };
 
+// The precompiled contracts of Cancun: 0x01..0x0a.
+inline bool is_precompile(const Address& a) {
+  for (int i = 0; i < 19; ++i)
+    if (a.b[i]) return false;
+  return a.b[19] >= 1 && a.b[19] <= 0x0a;
+}
+
 struct Hash32 {
   uint8_t b[32] = {};
   bool operator==(const Hash32& o) const { return std::memcmp(b, o.b, 32) == 0; }
