@@ -8,12 +8,38 @@
 
 namespace evm {
 
+namespace {
+
+// The frames' stacks and memories, kept across transactions: a fresh set per transaction cost
+// a 32 KiB zeroed stack and 16 KiB of buffer slots each time. An instance runs one transaction
+// at a time, so one set serves all. Sized once: frames hold references into it.
+std::vector<FrameBuffers>& frame_buffers() {
+  static std::vector<FrameBuffers> buffers(kCallDepthLimit + 1);
+  return buffers;
+}
+
+// What a transaction may leave behind: the stacks of the shallowest depths, and memories up to
+// this size. Deeper stacks and bigger memories are released, so that one deep or memory-hungry
+// transaction does not keep its peak for the life of the instance.
+constexpr int kKeptStacks = 8;
+constexpr size_t kKeptMemory = 64 * 1024;
+
+}  // namespace
+
 FrameBuffers& Executor::buffers(int depth) {
-  // Sized once: frames hold references into this vector, so it must never reallocate.
-  if (buffers_.empty()) buffers_.resize(kCallDepthLimit + 1);
-  FrameBuffers& b = buffers_[depth];
+  FrameBuffers& b = frame_buffers()[depth];
   if (!b.stack) b.stack.reset(new u256[kStackLimit]);
+  if (depth > deepest_) deepest_ = depth;
   return b;
+}
+
+Executor::~Executor() {
+  std::vector<FrameBuffers>& all = frame_buffers();
+  for (int d = 0; d <= deepest_; ++d) {
+    FrameBuffers& b = all[d];
+    if (d >= kKeptStacks) b.stack.reset();
+    if (b.memory.capacity() > kKeptMemory) std::vector<uint8_t>().swap(b.memory);
+  }
 }
 
 bool Executor::transfer(Account& from, Account& to, const u256& value) {

@@ -55,7 +55,7 @@ struct Log {
   std::vector<uint8_t> data;
 };
 
-// Per-depth scratch reused across frames so deep recursion does not allocate each time.
+// Per-depth scratch reused across frames and transactions (executor.cpp).
 struct FrameBuffers {
   std::unique_ptr<u256[]> stack;
   std::vector<uint8_t> memory;
@@ -64,6 +64,9 @@ struct FrameBuffers {
 class Executor {
  public:
   Executor(State& state, const BlockEnv& block, const TxEnv& tx) : state_(state), block_(block), tx_(tx) {}
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
 
   Result call(const Message& msg);
   std::vector<Log>& logs() { return logs_; }
@@ -80,7 +83,8 @@ class Executor {
   const BlockEnv& block_;
   const TxEnv& tx_;
   std::vector<Log> logs_;
-  std::vector<FrameBuffers> buffers_;
+  // The deepest frame this transaction used (-1: none), for what ~Executor releases.
+  int deepest_ = -1;
 };
 
 
