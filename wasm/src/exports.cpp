@@ -1,5 +1,5 @@
 // The core's exported entry points (evm_abi.h). All mutable state is per instance: the
-// code cache and the two boundary buffers.
+// code cache, the transaction state reused by every transaction, and the boundary buffers.
 #include <vector>
 
 #include "../include/evm_abi.h"
@@ -18,6 +18,7 @@ Table table;
 
 namespace {
 evm::CodeCache g_codes;
+evm::State g_state(g_codes);
 std::vector<uint8_t> g_input;
 evm::ByteWriter g_output;
 std::vector<uint8_t> g_scratch;
@@ -32,7 +33,7 @@ EVM_EXPORT(evm_input_buffer) uint8_t* evm_input_buffer(uint32_t size) {
 }
 
 EVM_EXPORT(evm_execute) uint32_t evm_execute(uint32_t len) {
-  evm::run_transaction(g_input.data(), len, g_codes, g_output);
+  evm::run_transaction(g_input.data(), len, g_state, g_output);
   return uint32_t(g_output.bytes().size());
 }
 

@@ -1,7 +1,6 @@
 #include "state.hpp"
 
 #include <cstring>
-#include <unordered_set>
 
 #include "crypto/keccak.hpp"
 #include "host.hpp"
@@ -21,10 +20,39 @@ static uint64_t load_le64(const uint8_t* p) {
   return v;
 }
 
+// What one transaction may leave behind for the next: so many pooled accounts, and storage
+// tables of so many buckets; a bigger transaction's peak is released.
+constexpr size_t kKeptAccounts = 256;
+constexpr size_t kKeptStorageBuckets = 1024;
+
+void State::reset() {
+  for (size_t i = 0; i < accounts_used_; ++i) {
+    Account& a = *account_pool_[i];
+    a.exists = a.had_storage = a.created = a.destructed = a.code_changed = a.listed = false;
+    a.nonce = 0;
+    a.balance = u256{};
+    a.code_size = 0;
+    a.code = nullptr;
+    if (a.storage.bucket_count() > kKeptStorageBuckets) a.storage = {};
+    else a.storage.clear();
+  }
+  if (account_pool_.size() > kKeptAccounts) account_pool_.resize(kKeptAccounts);
+  accounts_used_ = 0;
+  accounts_.clear();
+  warm_addresses_.clear();
+  warm_slots_.clear();
+  transient_.clear();
+  journal_.clear();
+  read_accounts_.clear();
+  read_slots_.clear();
+  refund_ = 0;
+}
+
 Account& State::get(const Address& addr) {
-  auto& slot = accounts_[addr];
+  Account*& slot = accounts_[addr];
   if (slot) return *slot;
-  slot = std::make_unique<Account>();
+  if (accounts_used_ == account_pool_.size()) account_pool_.push_back(std::make_unique<Account>());
+  slot = account_pool_[accounts_used_++].get();
   Account& a = *slot;
   a.address = addr;
   a.code_hash = kEmptyCodeHash;
@@ -172,12 +200,15 @@ void State::revert(size_t snapshot) {
   }
 }
 
-std::vector<Account*> State::dirty_accounts() const {
-  std::vector<Account*> out;
-  std::unordered_set<Account*> seen;
-  for (const Entry& e : journal_)
-    if (e.acct && seen.insert(e.acct).second) out.push_back(e.acct);
-  return out;
+const std::vector<Account*>& State::dirty_accounts() {
+  dirty_.clear();
+  for (const Entry& e : journal_) {
+    if (!e.acct || e.acct->listed) continue;
+    e.acct->listed = true;
+    dirty_.push_back(e.acct);
+  }
+  for (Account* a : dirty_) a->listed = false;
+  return dirty_;
 }
 
 }  // namespace evm

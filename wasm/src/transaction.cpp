@@ -135,7 +135,7 @@ void write_invalid(ByteWriter& out, uint32_t reason) {
 }
 
 void write_state(ByteWriter& out, State& state) {
-  std::vector<Account*> dirty = state.dirty_accounts();
+  const std::vector<Account*>& dirty = state.dirty_accounts();
   out.u32(uint32_t(dirty.size()));
   std::vector<std::pair<u256, u256>> slots;
   for (Account* a : dirty) {
@@ -180,14 +180,14 @@ void write_state(ByteWriter& out, State& state) {
 
 }  // namespace
 
-void run_transaction(const uint8_t* input, size_t len, CodeCache& codes, ByteWriter& out) {
+void run_transaction(const uint8_t* input, size_t len, State& state, ByteWriter& out) {
   out.clear();
+  state.reset();
   BlockEnv block;
   Tx tx;
   ByteReader reader(input, len);
   if (!parse(reader, block, tx)) return write_invalid(out, EVM_INVALID_BAD_INPUT);
 
-  State state(codes);
   Account& sender = state.get(tx.sender);
   const int64_t intrinsic = intrinsic_gas(tx);
   const u256 blob_gas = u256::from(uint64_t(tx.n_blob_hashes) * gas::kBlobGasPerBlob);

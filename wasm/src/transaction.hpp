@@ -6,10 +6,10 @@
 #include <cstdint>
 
 #include "bytes.hpp"
-#include "code_cache.hpp"
+#include "state.hpp"
 
 namespace evm {
 
-void run_transaction(const uint8_t* input, size_t len, CodeCache& codes, ByteWriter& out);
+void run_transaction(const uint8_t* input, size_t len, State& state, ByteWriter& out);
 
 }  // namespace evm
