@@ -24,6 +24,7 @@ static uint64_t load_le64(const uint8_t* p) {
 // tables of so many buckets; a bigger transaction's peak is released.
 constexpr size_t kKeptAccounts = 256;
 constexpr size_t kKeptStorageBuckets = 1024;
+constexpr size_t kKeptSlots = 1024;  // of the flat tables
 
 void State::reset() {
   for (size_t i = 0; i < accounts_used_; ++i) {
@@ -38,9 +39,9 @@ void State::reset() {
   }
   if (account_pool_.size() > kKeptAccounts) account_pool_.resize(kKeptAccounts);
   accounts_used_ = 0;
-  accounts_.clear();
-  warm_addresses_.clear();
-  warm_slots_.clear();
+  accounts_.clear(kKeptSlots);
+  warm_addresses_.clear(kKeptSlots);
+  warm_slots_.clear(kKeptSlots);
   transient_.clear();
   journal_.clear();
   read_accounts_.clear();
@@ -49,8 +50,9 @@ void State::reset() {
 }
 
 Account& State::get(const Address& addr) {
-  Account*& slot = accounts_[addr];
-  if (slot) return *slot;
+  bool inserted;
+  Account*& slot = accounts_.insert(addr, inserted);
+  if (!inserted) return *slot;
   if (accounts_used_ == account_pool_.size()) account_pool_.push_back(std::make_unique<Account>());
   slot = account_pool_[accounts_used_++].get();
   Account& a = *slot;
@@ -146,14 +148,18 @@ void State::mark_destructed(Account& acct) {
 bool State::warm_address(const Address& addr) {
   // Precompiles are warm for the whole transaction (EIP-2929): no set entry, nothing to revert.
   if (is_precompile(addr)) return false;
-  if (!warm_addresses_.insert(addr).second) return false;
+  bool inserted;
+  warm_addresses_.insert(addr, inserted);
+  if (!inserted) return false;
   journal_.push_back({Kind::WarmAddress, nullptr, {addr, u256{}}, u256{}, nullptr, {}, 0});
   return true;
 }
 
 bool State::warm_slot(const Address& addr, const u256& key) {
   SlotRef ref{addr, key};
-  if (!warm_slots_.insert(ref).second) return false;
+  bool inserted;
+  warm_slots_.insert(ref, inserted);
+  if (!inserted) return false;
   journal_.push_back({Kind::WarmSlot, nullptr, ref, u256{}, nullptr, {}, 0});
   return true;
 }

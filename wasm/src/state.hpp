@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "code_cache.hpp"
+#include "flat_table.hpp"
 #include "types.hpp"
 
 namespace evm {
@@ -45,12 +45,7 @@ class State {
  public:
   // Room for a typical transaction up front: growing hash tables by rehashing showed up as a
   // tenth of a plain transfer's time.
-  explicit State(CodeCache& codes) : codes_(codes) {
-    accounts_.reserve(16);
-    warm_addresses_.reserve(16);
-    warm_slots_.reserve(32);
-    journal_.reserve(32);
-  }
+  explicit State(CodeCache& codes) : codes_(codes) { journal_.reserve(32); }
   State(const State&) = delete;
   State& operator=(const State&) = delete;
 
@@ -104,13 +99,13 @@ class State {
   };
 
   CodeCache& codes_;
-  std::unordered_map<Address, Account*, AddressHasher> accounts_;
+  FlatTable<Address, Account*, AddressHasher> accounts_{16};
   // Every Account ever handed out; the first `accounts_used_` belong to this transaction.
   std::vector<std::unique_ptr<Account>> account_pool_;
   size_t accounts_used_ = 0;
   std::vector<Account*> dirty_;
-  std::unordered_set<Address, AddressHasher> warm_addresses_;
-  std::unordered_set<SlotRef, SlotRefHasher> warm_slots_;
+  FlatTable<Address, NoValue, AddressHasher> warm_addresses_{16};
+  FlatTable<SlotRef, NoValue, SlotRefHasher> warm_slots_{32};
   std::unordered_map<SlotRef, u256, SlotRefHasher> transient_;
   std::vector<Entry> journal_;
   std::vector<Account*> read_accounts_;
