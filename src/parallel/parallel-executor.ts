@@ -64,16 +64,16 @@
 // run on the serial path; the results are the same.
 //
 // What it costs (per transaction on a 2-core machine, timed part by part; the totals are what
-// `npx bun run bench parallel` reports). An ERC-20 transfer takes about 12 us serially (the core
-// 9.5, encoding and decoding 2, applying 1). In Block-STM the executing thread spends about 10 us
-// in the core (host calls answered from the multi-version store), 1.1 us recording the writes,
-// reads and output, and 0.15 us finishing the execution in the scheduler; the main thread's
-// commit (the check, decoding the result, crediting the tip, applying it) takes about 3 us. So
-// two threads do about 14.5 us of work per transfer against serial's 12, and two serial
-// executors at once get about 1.95x of one: ERC-20 transfers gain about 1.6x. A plain transfer
-// (about 3.5 us serially) has about 1.5 us of such costs: about 1.4x. Swaps over 100 pools gain
-// about 1.95x. Executions on the main thread, between its commits, run 10-20% slower than on a
-// worker.
+// `npx bun run bench parallel` reports). A plain transfer takes about 2.9 us serially (the core
+// 1.6, encoding and decoding 0.9, applying 0.5), an ERC-20 transfer about 10 us (the core 7).
+// Block-STM adds, on the executing thread, 0.55 us (transfer) or 1.1 us (ERC-20) recording the
+// writes, reads and output and 0.15 us finishing the execution in the scheduler; and on the main
+// thread, whose commit otherwise decodes and applies as serial does, the check (0.2 us) and the
+// tip (0.2 us). Its own executions, between commits, run 10-20% slower than a worker's. So two
+// threads do about 1.4 us (transfer) or 2.4 us (ERC-20) more work than serial per transaction,
+// on a machine where two serial executors at once get about 1.95x of one: transfers gain about
+// 1.3x, ERC-20 transfers about 1.6x, swaps over 100 pools about 1.9x. The commit (1.5, 3 and 8.6
+// us) bounds any machine to about 1.6x, 3x and 5x.
 import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, LmdbBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
