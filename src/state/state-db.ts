@@ -67,10 +67,13 @@ export class StateDb implements HostState {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly nodeWriteTrackers = new Set<Set<string>>();
   /**
-   * Records and slots read from LMDB since a committed layer last reached it: execution reads
-   * an account or slot and apply() reads it again for the change it makes, and each LMDB read
-   * and decode costs about a microsecond. Only a released layer changes LMDB under a key no
-   * layer holds, so releasing one clears this.
+   * Records and slots as LMDB holds them, for keys no layer holds: execution reads an account
+   * or slot and apply() reads it again for the change it makes, and each LMDB read and decode
+   * costs about a microsecond. Only a released layer changes LMDB under such keys, and then to
+   * its own values, which it leaves here (takeIn). Clearing everything at each commit instead
+   * sent every read after a commit to LMDB again: the serial executor took 15.5 instead of 10.5
+   * us per ERC-20 transfer with the cache cleared before each batch of 1,000 (bench sequencer
+   * showed no difference beyond its noise, 7,900-8,400 tx/s either way).
    */
   private readonly diskReads = new DiskReadCache();
   /** Commits handed to LMDB since the datadir was created (the commit counter's target). */
@@ -350,7 +353,7 @@ export class StateDb implements HostState {
         // The layer is about to stop serving reads, so LMDB's read snapshot must include it.
         this.env.root.resetReadTxn();
         this.layers.release(layer);
-        this.diskReads.clear();
+        this.diskReads.takeIn(layer);
         this.env.pending.delete(batch);
         this.durable = root;
         return root;
@@ -527,9 +530,13 @@ class DiskReadCache {
     this.slotCount++;
   }
 
-  clear(): void {
-    this.accounts.clear();
-    this.clearSlots();
+  /** `layer`, just written to LMDB and released: its values are now LMDB's. */
+  takeIn(layer: StateLayer): void {
+    for (const [k, d] of layer.accounts) {
+      this.rememberAccount(k, d.record);
+      if (d.storageCleared) this.slots.delete(k);
+      for (const [sk, [, value]] of d.slots) this.rememberSlot(k, sk, value);
+    }
   }
 
   private clearSlots(): void {
