@@ -4,14 +4,17 @@
 // of it: one probe of this table per read instead of a walk of the location's version list in
 // shared memory (whose entries the other threads wrote, so each is a cache miss here).
 //
-// Keys are a record's word index plus the field (mv-layout.ts Field, or DELETED): records are
-// at least 28 words apart, so the sum is unique. Main thread only; plain arrays, not shared.
+// Keys are a record's word index plus the field (mv-layout.ts Field, DELETED or ANY_FIELD):
+// records are at least 28 words apart, so the sum is unique. Main thread only; plain arrays,
+// not shared.
 import { Field, Ver } from "./mv-layout";
 import { WRITE_WORDS } from "./txn-layout";
 import { BASE_TXN, type Incarnation, type TxnIndex } from "./types";
 
 /** The key of an account's newest deletion (an Exists write of 0), which also decides its slots. */
 export const DELETED = Field.Slot + 1;
+/** The key of the newest write of any of an account's nonce, balance, code and existence. */
+const ANY_FIELD = DELETED + 1;
 
 export class CommittedWrites {
   private i32 = new Int32Array(0);
@@ -49,6 +52,7 @@ export class CommittedWrites {
       const field = i32[w + 1]!;
       if (field === Field.SlotCount) continue;
       this.set(rec, field, txn, inc);
+      if (field !== Field.Slot) this.set(rec, ANY_FIELD, txn, inc);
       if (field === Field.Exists && i32[i32[w + 2]! + Ver.VALUE] === 0) this.set(rec, DELETED, txn, inc);
     }
   }
@@ -76,6 +80,11 @@ export class CommittedWrites {
     const b = this.find(rec + field);
     if (b < 0) return txn === BASE_TXN;
     return this.txns[b] === txn && this.incs[b] === inc;
+  }
+
+  /** Whether no committed transaction wrote account record `rec`'s nonce, balance, code or existence. */
+  untouched(rec: number): boolean {
+    return this.find(rec + ANY_FIELD) < 0;
   }
 
   /**

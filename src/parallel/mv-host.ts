@@ -192,10 +192,17 @@ export class MvHost implements HostState {
     this.readWords = at + READ_WORDS;
   }
 
+  /** Whether every read entry from word `from` on found the pre-batch value. */
+  private allBase(from: number): boolean {
+    for (let k = from; k < this.readWords; k += READ_WORDS) if (this.reads[k + 2] !== BASE_TXN) return false;
+    return true;
+  }
+
   private readAccount(address: Uint8Array, rec: number): Observed {
     const { i32, mv, out } = this;
     const j = this.txn;
     this.ensureAccountBase(rec, address);
+    const at = this.readWords;
     let e = mv.latestBelow(rec, Field.Nonce, j, out);
     this.note(rec, ReadEntry.Nonce, out, 0);
     const nonceAt = e ? (e + Ver.VALUE) * 4 : (rec + Acct.BASE_NONCE) * 4;
@@ -210,6 +217,11 @@ export class MvHost implements HostState {
     e = mv.latestBelow(rec, Field.Exists, j, out);
     this.note(rec, ReadEntry.Exists, out, 0);
     const exists = e ? i32[e + Ver.VALUE] !== 0 : (i32[rec + Acct.BASE_FLAGS]! & BaseFlags.Exists) !== 0;
+    // An account no transaction below has written (the common case) takes one read entry.
+    if (this.allBase(at)) {
+      this.readWords = at;
+      this.pushRead(rec, ReadEntry.AccountBase, BASE_TXN, 0, 0);
+    }
     const observed: Observed = { rec, exists, nonceAt, balanceAt, codeHashAt, codePtr, codeLen, hasStorage: true };
     // Whether storage is empty matters only where a creation could collide (EIP-7610: nonce 0,
     // no code); elsewhere "maybe" costs nothing (slots resolve to zero here anyway) and spares

@@ -30,6 +30,9 @@ export interface WorkerStats {
   dependencyWaits: number;
 }
 
+/** The fields a ReadEntry.AccountBase covers. */
+const ACCOUNT_FIELDS = [Field.Nonce, Field.Balance, Field.Code, Field.Exists] as const;
+
 export class TxnExecutor {
   readonly stats: WorkerStats = { executions: 0, validations: 0, validationAborts: 0, dependencyWaits: 0 };
   private readonly i32: Int32Array;
@@ -166,6 +169,9 @@ export class TxnExecutor {
         case ReadEntry.Slot:
           if (!committed.decidesSlot(rec, i32[at + 4]!, i32[at + 2]!, i32[at + 3]!)) return false;
           break;
+        case ReadEntry.AccountBase:
+          if (!committed.untouched(rec)) return false;
+          break;
         default:
           // Storage emptiness and the coinbase are validated by value, through the versions.
           if (!this.entryHolds(j, at)) return false;
@@ -197,6 +203,12 @@ export class TxnExecutor {
       case ReadEntry.Slot:
         versions.slot(rec, i32[at + 4]!, j, out, null);
         break;
+      case ReadEntry.AccountBase:
+        for (const field of ACCOUNT_FIELDS) {
+          versions.field(rec, field, j, out);
+          if (out.kind !== ReadKind.Base) return false;
+        }
+        return true;
       case ReadEntry.HasStorage: {
         const answer = versions.hasStorage(rec, j, out);
         return out.kind !== ReadKind.Dependency && answer === inc && answer !== StorageAnswer.Unknown;

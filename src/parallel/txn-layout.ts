@@ -125,6 +125,11 @@ export const enum ReadEntry {
   Slot = 5,
   /** The whole coinbase account (balance summed over deferred tips), validated by value. */
   Coinbase = 6,
+  /**
+   * Nonce, balance, code and existence all read the pre-batch value (no transaction below had
+   * written them): one entry instead of four, for the common case of an untouched account.
+   */
+  AccountBase = 7,
 }
 
 /**

@@ -17,7 +17,7 @@ const write = fc.oneof(
 );
 
 describe("CommittedWrites", () => {
-  test("answers as the newest committed write of each location, deletions deciding slots", () => {
+  test("answers as the newest committed write of each location, deletions deciding slots, and which accounts were written", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.array(write, { maxLength: 6 })), { maxLength: 40 }), (txns) => {
         const i32 = new Int32Array(1 << 16);
@@ -27,6 +27,7 @@ describe("CommittedWrites", () => {
         table.begin(i32, 1);
         const newest = new Map<number, [number, number]>();
         const deleted = new Map<number, [number, number]>();
+        const touched = new Set<number>();
         txns.forEach(([inc, writes], txn) => {
           const ws = free;
           i32[ws] = writes.length;
@@ -38,10 +39,12 @@ describe("CommittedWrites", () => {
             i32.set([rec, field, entry], ws + 1 + k * WRITE_WORDS);
             if (field === Field.SlotCount) return;
             newest.set(rec + field, [txn, inc]);
+            if (field !== Field.Slot) touched.add(rec);
             if (field === Field.Exists && value === 0) deleted.set(rec, [txn, inc]);
           });
           table.add(txn, inc, writes.length === 0 ? 0 : ws);
         });
+        for (const rec of ACCOUNTS) expect(table.untouched(rec)).toBe(!touched.has(rec));
         const candidates: [number, number][] = [[BASE_TXN, 0]];
         for (let t = 0; t < txns.length; t++) for (let inc = 0; inc < 4; inc++) candidates.push([t, inc]);
         for (const [txn, inc] of candidates) {
