@@ -5,9 +5,9 @@
 // shared memory (whose entries the other threads wrote, so each is a cache miss here).
 //
 // Keys are a record's word index plus the field (mv-layout.ts Field, DELETED or ANY_FIELD):
-// records are at least 28 words apart, so the sum is unique. Main thread only; plain arrays,
-// not shared.
+// records are at least 28 words apart, so the sum is unique. Main thread only, not shared.
 import { Field, Ver } from "./mv-layout";
+import { RecMap } from "./rec-map";
 import { WRITE_WORDS } from "./txn-layout";
 import { BASE_TXN, type Incarnation, type TxnIndex } from "./types";
 
@@ -18,27 +18,15 @@ const ANY_FIELD = DELETED + 1;
 
 export class CommittedWrites {
   private i32 = new Int32Array(0);
-  private keys = new Int32Array(0);
-  private txns = new Int32Array(0);
+  /** By location key: the newest committed transaction that wrote it. */
+  private readonly newest = new RecMap<TxnIndex>();
+  /** By transaction: the incarnation that was committed. */
   private incs = new Int32Array(0);
-  private mask = 0;
-  private shift = 32;
-  private used = 0;
 
-  /** Forgets the previous batch (whose heap is `i32`); sized for `locations` writes before it grows. */
-  begin(i32: Int32Array, locations: number): void {
+  /** Forgets the previous batch; `i32` is the heap holding this batch's write sets. */
+  begin(i32: Int32Array): void {
     this.i32 = i32;
-    let size = 1024;
-    while (size < 2 * locations) size *= 2;
-    if (size > this.keys.length) {
-      this.keys = new Int32Array(size);
-      this.txns = new Int32Array(size);
-      this.incs = new Int32Array(size);
-    } else {
-      this.keys.fill(0, 0, this.mask + 1);
-    }
-    this.setSize(size);
-    this.used = 0;
+    this.newest.clear();
   }
 
   /**
@@ -46,45 +34,31 @@ export class CommittedWrites {
    * counts are left out: they are read only as storage emptiness, validated by value.
    */
   add(txn: TxnIndex, inc: Incarnation, ws: number): void {
+    if (txn >= this.incs.length) {
+      const incs = new Int32Array(Math.max(1024, 2 * txn));
+      incs.set(this.incs);
+      this.incs = incs;
+    }
+    this.incs[txn] = inc;
     const i32 = this.i32;
     for (let k = 0, n = ws === 0 ? 0 : i32[ws]!, w = ws + 1; k < n; k++, w += WRITE_WORDS) {
       const rec = i32[w]!;
       const field = i32[w + 1]!;
       if (field === Field.SlotCount) continue;
-      this.set(rec, field, txn, inc);
-      if (field !== Field.Slot) this.set(rec, ANY_FIELD, txn, inc);
-      if (field === Field.Exists && i32[i32[w + 2]! + Ver.VALUE] === 0) this.set(rec, DELETED, txn, inc);
+      this.newest.set(rec + field, txn);
+      if (field !== Field.Slot) this.newest.set(rec + ANY_FIELD, txn);
+      if (field === Field.Exists && i32[i32[w + 2]! + Ver.VALUE] === 0) this.newest.set(rec + DELETED, txn);
     }
-  }
-
-  private set(rec: number, field: number, txn: TxnIndex, inc: Incarnation): void {
-    if (2 * (this.used + 1) > this.mask + 1) this.grow();
-    const key = rec + field;
-    let b = this.bucket(key);
-    for (;;) {
-      const k = this.keys[b]!;
-      if (k === key) break;
-      if (k === 0) {
-        this.keys[b] = key;
-        this.used++;
-        break;
-      }
-      b = (b + 1) & this.mask;
-    }
-    this.txns[b] = txn;
-    this.incs[b] = inc;
   }
 
   /** Whether the newest committed write of (`rec`, `field`) is (`txn`, `inc`); BASE_TXN: none. */
   is(rec: number, field: number, txn: TxnIndex, inc: Incarnation): boolean {
-    const b = this.find(rec + field);
-    if (b < 0) return txn === BASE_TXN;
-    return this.txns[b] === txn && this.incs[b] === inc;
+    return this.was(this.newest.get(rec + field) ?? BASE_TXN, txn, inc);
   }
 
   /** Whether no committed transaction wrote account record `rec`'s nonce, balance, code or existence. */
   untouched(rec: number): boolean {
-    return this.find(rec + ANY_FIELD) < 0;
+    return this.newest.get(rec + ANY_FIELD) === undefined;
   }
 
   /**
@@ -92,50 +66,13 @@ export class CommittedWrites {
    * newest committed write, unless a newer committed deletion of the account voids it.
    */
   decidesSlot(slot: number, account: number, txn: TxnIndex, inc: Incarnation): boolean {
-    const s = this.find(slot + Field.Slot);
-    const d = this.find(account + DELETED);
-    const st = s < 0 ? BASE_TXN : this.txns[s]!;
-    const dt = d < 0 ? BASE_TXN : this.txns[d]!;
-    if (dt > st) return txn === dt && inc === this.incs[d];
-    if (s < 0) return txn === BASE_TXN;
-    return txn === st && inc === this.incs[s];
+    const written = this.newest.get(slot + Field.Slot) ?? BASE_TXN;
+    const deleted = this.newest.get(account + DELETED) ?? BASE_TXN;
+    return this.was(deleted > written ? deleted : written, txn, inc);
   }
 
-  private find(key: number): number {
-    for (let b = this.bucket(key); ; b = (b + 1) & this.mask) {
-      const k = this.keys[b]!;
-      if (k === key) return b;
-      if (k === 0) return -1;
-    }
-  }
-
-  /** Fibonacci hashing: the product's high bits (record indexes share their low bits). */
-  private bucket(key: number): number {
-    return Math.imul(key, 0x9e3779b1) >>> this.shift;
-  }
-
-  private setSize(size: number): void {
-    this.mask = size - 1;
-    this.shift = 32 - Math.log2(size);
-  }
-
-  private grow(): void {
-    const { keys, txns, incs } = this;
-    const size = 2 * keys.length;
-    this.keys = new Int32Array(size);
-    this.txns = new Int32Array(size);
-    this.incs = new Int32Array(size);
-    this.setSize(size);
-    this.used = 0;
-    for (let b = 0; b < keys.length; b++) {
-      const key = keys[b]!;
-      if (key === 0) continue;
-      let n = this.bucket(key);
-      while (this.keys[n] !== 0) n = (n + 1) & this.mask;
-      this.keys[n] = key;
-      this.txns[n] = txns[b]!;
-      this.incs[n] = incs[b]!;
-      this.used++;
-    }
+  /** Whether the committed `writer` (BASE_TXN: none) is the version (`txn`, `inc`). */
+  private was(writer: TxnIndex, txn: TxnIndex, inc: Incarnation): boolean {
+    return writer === txn && (writer === BASE_TXN || this.incs[writer] === inc);
   }
 }

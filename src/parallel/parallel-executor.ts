@@ -48,20 +48,20 @@
 //
 // Who does what. The main thread lays out the batch in the shared heap (the workers start once
 // the first transactions are there, Control.LAID_OUT) and is itself one of the participants:
-// with `workers: N` it runs Block-STM tasks next to N - 1 Bun workers (on a
-// machine with few cores a thread that only waited would waste one). Between tasks it commits:
+// with `workers: N` it runs Block-STM tasks next to N - 1 Bun workers (on a machine with few
+// cores a thread that only waited would waste one). Between tasks it commits:
 // once every lower transaction is committed, it checks transaction j's reads (re-executing it
 // on the spot if they are stale), marks it committed (a status bit no validation abort can
-// clear), and right away decodes its output, credits its deferred tip and applies its changes to the state,
-// while the workers go on with later transactions. So the serial part of a batch (decoding and
-// applying, which must happen on the main thread, in order) overlaps execution instead of
-// following it. Workers wait for the next batch parked on a futex (worker.ts), so starting a
-// batch costs no message. Small batches, batches whose senders alone leave little parallelism
-// (one sender's transactions run one after another), the rest of a batch once its committed
-// transactions turn out to form a chain (each reading what the one before wrote), the rest of a
-// batch whose parallel attempt fails (heap full, worker error), and, with `adaptive`, batches
-// of a size for which serial execution has measured faster on this machine (mode-chooser.ts)
-// run on the serial path; the results are the same.
+// clear), and right away decodes its output, credits its deferred tip and applies its changes
+// to the state, while the workers go on with later transactions. So the serial part of a batch
+// (decoding and applying, which must happen on the main thread, in order) overlaps execution
+// instead of following it. Workers wait for the next batch parked on a futex (worker.ts), so
+// starting a batch costs no message. Small batches, batches whose senders alone leave little
+// parallelism (one sender's transactions run one after another), the rest of a batch once its
+// committed transactions turn out to form a chain (each reading what the one before wrote), the
+// rest of a batch whose parallel attempt fails (heap full, worker error), and, with `adaptive`,
+// batches of a size for which serial execution has measured faster on this machine
+// (mode-chooser.ts) run on the serial path; the results are the same.
 //
 // What it costs (per transaction on a 2-core machine, timed part by part; the totals are what
 // `npx bun run bench parallel` reports). A plain transfer takes about 2.9 us serially (the core
@@ -82,7 +82,7 @@ import { bytesEqual } from "../crypto/hex";
 import { CoinbaseCredit } from "./coinbase-credit";
 import { Control, FAIL_NAMES, FailReason, FallbackReason, FALLBACK_NAMES, LmdbUse } from "./control-layout";
 import { writePendingAccounts } from "./pending-accounts";
-import { hashAddress } from "./address-hash";
+import { hashAddress } from "../crypto/byte-hash";
 import { HeapFullError, SharedHeap } from "./heap";
 import { Doorbell, Mailbox, MAILBOX_WORDS, MailboxState, STATS_FIELDS } from "./mailbox-layout";
 import { MvHost } from "./mv-host";
@@ -165,13 +165,10 @@ const PRE_STATE_NAMES = { [LmdbUse.None]: "main-thread", [LmdbUse.All]: "lmdb", 
  * found stale reads. Below that, re-executing the few at commit costs less than validating every
  * transaction ahead of it (paired runs on 2 cores with timing probes in place, validation tasks
  * always on against only on stale reads: transfers 1.10x against 1.25x, ERC-20 1.47x against
- * 1.50x, swaps over 100 pools 1.86x against 1.90x). The share is a judgement, not a measurement: no workload here is stale
- * that rarely yet often enough to tell.
+ * 1.50x, swaps over 100 pools 1.86x against 1.90x). The share is a judgement, not a
+ * measurement: no workload here is stale that rarely yet often enough to tell.
  */
 const STALE_SHARE = 64;
-
-/** Sizes the committed-writes table: a batch's writes per transaction before it grows. */
-const WRITES_PER_TXN = 8;
 
 /** Transactions laid out before the workers start: enough that they rarely wait for the rest. */
 const LAID_OUT_FIRST = 32;
@@ -544,7 +541,7 @@ export class ParallelExecutor implements BatchExecutor {
       const credit = new CoinbaseCredit(env, state);
       const table = i32[Control.TXN_TABLE]!;
       const committed = this.committed;
-      committed.begin(i32, txs.length * WRITES_PER_TXN);
+      committed.begin(i32);
       for (;;) {
         // Observed before the mailboxes are polled: a request made after the poll bumps WAKE,
         // so sleeping on this value below cannot miss it.

@@ -3,7 +3,7 @@
 // with a commit still being written. Workers read every other account, and its storage, from
 // LMDB themselves, and ask the main thread only for these (LmdbUse.ExceptPending).
 import { bytesEqualAt } from "../crypto/hex";
-import { hashAddress } from "./address-hash";
+import { hashAddress } from "../crypto/byte-hash";
 import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
 

@@ -5,7 +5,7 @@
 // reads a few lines of memory. Emptied in O(1) by a generation stamp, as the sequencer's
 // commits make every batch start over.
 import { bytesEqualAt } from "../crypto/hex";
-import { hashBytes } from "./address-hash";
+import { hashBytes } from "../crypto/byte-hash";
 
 const INITIAL_ENTRIES = 1024;
 

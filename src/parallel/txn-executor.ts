@@ -133,9 +133,9 @@ export class TxnExecutor {
   }
 
   /**
-   * Ends the validation `task` (counted active), which found the transaction's reads `valid` or
-   * not: an invalid execution that is still current is aborted, its writes marked ESTIMATE.
-   * Returns true when `task` holds the next task to run (the re-execution).
+   * Ends the validation `task`, which found the transaction's reads `valid` or not: an invalid
+   * execution that is still current is aborted, its writes marked ESTIMATE. Returns true when
+   * `task` holds the next task to run (the re-execution).
    */
   conclude(task: Task, valid: boolean): boolean {
     const j = task.txn;
@@ -415,6 +415,5 @@ export class TxnExecutor {
     mv.publish(rec, field, e);
     mv.unlock(rec);
     this.writes.push(rec, field, e);
-
   }
 }

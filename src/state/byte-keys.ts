@@ -1,6 +1,7 @@
 // Keys for LMDB (raw bytes) and for the in-memory overlay's Maps (strings with
 // one char per byte: JS Maps cannot key on byte contents, and this is half the
 // length of hex with no lookup table per byte).
+import { hashBytes } from "../crypto/byte-hash";
 
 /** A Map key holding exactly the bytes of `b`, one char code (0-255) per byte. */
 export function bytesKey(b: Uint8Array): string {
@@ -18,9 +19,7 @@ export function bytesKey(b: Uint8Array): string {
 export function idKey(b: Uint8Array): string {
   const n = b.length;
   if (n !== 20 && n !== 32) throw new RangeError(`idKey takes 20 or 32 bytes, got ${n}`);
-  let h = 0x811c9dc5 ^ n;
-  for (let i = 0; i < n; i += 4) h = Math.imul(h ^ (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)), 0x01000193) ^ (h >>> 15);
-  const slot = h & (INTERNED_KEYS - 1);
+  const slot = hashBytes(b, 0, n) & (INTERNED_KEYS - 1);
   const hit = interned[slot]!;
   if (hit.length === n >> 1 && keyHolds(hit, b)) return hit;
   const f = String.fromCharCode;

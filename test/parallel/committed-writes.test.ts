@@ -23,8 +23,7 @@ describe("CommittedWrites", () => {
         const i32 = new Int32Array(1 << 16);
         let free = 4096;
         const table = new CommittedWrites();
-        // A tiny initial size: the batch's writes make it grow.
-        table.begin(i32, 1);
+        table.begin(i32);
         const newest = new Map<number, [number, number]>();
         const deleted = new Map<number, [number, number]>();
         const touched = new Set<number>();
@@ -68,7 +67,7 @@ describe("CommittedWrites", () => {
   test("keeps every location through growth, and forgets them at the next batch", () => {
     const i32 = new Int32Array(1 << 17);
     const table = new CommittedWrites();
-    table.begin(i32, 1);
+    table.begin(i32);
     const slots = Array.from({ length: 3000 }, (_, k) => 4096 + k * SLOT_RECORD_WORDS);
     const ws = 1024;
     slots.forEach((slot, txn) => {
@@ -76,7 +75,7 @@ describe("CommittedWrites", () => {
       table.add(txn, txn % 3, ws);
     });
     slots.forEach((slot, txn) => expect(table.decidesSlot(slot, ACCOUNTS[0]!, txn, txn % 3)).toBe(true));
-    table.begin(i32, 1);
+    table.begin(i32);
     for (const slot of slots) expect(table.decidesSlot(slot, ACCOUNTS[0]!, BASE_TXN, 0)).toBe(true);
   });
 });
