@@ -15,7 +15,7 @@ import { EMPTY_CODE_HASH } from "../trie/index";
 import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
 import { Mailbox, MailboxOp, MailboxState } from "./mailbox-layout";
-import { Acct, BaseFlags, SlotRec } from "./mv-layout";
+import { Acct, BaseFlags, Rec, SlotRec } from "./mv-layout";
 import { PendingAccounts } from "./pending-accounts";
 import { RowCache } from "./row-cache";
 import { wakeSleepers } from "./scheduler";
@@ -52,9 +52,9 @@ export class LmdbBaseReader implements BaseReader {
    * record's base words already decoded (BASE_IMAGE_WORDS, then the BaseFlags; 0: no account),
    * slots as their 8 base value words (zero when absent), so a hit is a copy of words.
    */
-  private readonly accountRows = new RowCache(20, BASE_IMAGE_WORDS + 1, ROW_CACHE_LIMIT);
-  /** Keyed by address then slot, as LMDB's storage rows are. */
-  private readonly slotRows = new RowCache(52, 8, ROW_CACHE_LIMIT);
+  private readonly accountRows = new RowCache(5, BASE_IMAGE_WORDS + 1, ROW_CACHE_LIMIT);
+  /** Keyed by address then slot, as the store's slot records are (and LMDB's storage rows). */
+  private readonly slotRows = new RowCache(13, 8, ROW_CACHE_LIMIT);
   private readonly slotKey = new Uint8Array(52);
   private version = -1;
 
@@ -90,11 +90,11 @@ export class LmdbBaseReader implements BaseReader {
     const i32 = this.heap.i32;
     const at = rec + BASE_IMAGE_AT;
     const rows = this.accountRows;
-    let e = rows.find(address, 0);
+    let e = rows.find(i32, rec + Rec.ADDRESS, i32[rec + Rec.HASH]!);
     if (e < 0) {
       const raw = this.accounts.getBinary(address);
       const flags = raw === undefined ? 0 : this.decodeRecord(address, raw, rec);
-      e = rows.add(address, 0);
+      e = rows.add(i32, rec + Rec.ADDRESS, i32[rec + Rec.HASH]!);
       const image = rows.values;
       const w0 = e * rows.valueWords;
       for (let w = 0; w < BASE_IMAGE_WORDS; w++) image[w0 + w] = i32[at + w]!;
@@ -131,15 +131,16 @@ export class LmdbBaseReader implements BaseReader {
   loadSlot(address: Uint8Array, key: Uint8Array, rec: number): void {
     const { i32, u8 } = this.heap;
     const at = rec + SlotRec.BASE_VALUE;
-    const k = this.slotKey;
-    k.set(address, 0);
-    k.set(key, 20);
     const rows = this.slotRows;
-    let e = rows.find(k, 0);
+    // The record's address and key words are contiguous: the row cache's key.
+    let e = rows.find(i32, rec + Rec.ADDRESS, i32[rec + Rec.HASH]!);
     if (e < 0) {
+      const k = this.slotKey;
+      k.set(address, 0);
+      k.set(key, 20);
       const v = this.storage.getBinary(k); // the row key: address ‖ slot
       if (v !== undefined && v.length !== 0) u8.set(v, at * 4 + 32 - v.length);
-      e = rows.add(k, 0);
+      e = rows.add(i32, rec + Rec.ADDRESS, i32[rec + Rec.HASH]!);
       const words = rows.values;
       for (let w = 0; w < 8; w++) words[e * 8 + w] = i32[at + w]!;
       return;

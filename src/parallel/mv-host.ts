@@ -4,14 +4,14 @@
 // with the version that decided it. A read that meets an ESTIMATE still answers (with the stale
 // value) and notes the dependency: the core cannot be stopped mid-call, so the executor
 // discards the run afterwards and parks the transaction until the blocking one re-executes.
-import { isZeroAt } from "../crypto/hex";
-import { ACCOUNT_HAS_STORAGE, type HostAccount, type HostState } from "../exec/abi";
+import { bytesEqualAt, isZeroAt } from "../crypto/hex";
+import { ACCOUNT_HAS_STORAGE, ACCOUNT_RECORD_SIZE, type HostAccount, type HostState } from "../exec/abi";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import type { BaseReader } from "./base-reader";
 import { RecMap } from "./rec-map";
 import { FallbackReason } from "./control-layout";
 import type { SharedHeap } from "./heap";
-import { Acct, BaseFlags, Field, SlotRec, Ver } from "./mv-layout";
+import { Acct, BaseFlags, Field, Rec, SlotRec, Ver } from "./mv-layout";
 import { StorageAnswer, type VersionedReads } from "./mv-reads";
 import type { MvStore } from "./mv-store";
 import { READ_WORDS, ReadEntry, Snapshot, SNAPSHOT_WORDS } from "./txn-layout";
@@ -55,10 +55,17 @@ export class MvHost implements HostState {
   readonly observed = new RecMap<Observed>();
   /** The same accounts in the order first read. */
   readonly observedList: Observed[] = [];
-  /** Whether each slot read was non-zero when first read, by slot record: the slot-count changes of the writes. */
-  readonly nonZeroBefore = new RecMap<boolean>();
+  /**
+   * Per read entry (entry k at reads[k * READ_WORDS]) of a slot: 1 if the value read was
+   * non-zero. The first read of a slot gives its value before the writes (their slot-count changes).
+   */
+  readNonZero = new Uint8Array(64);
   private readonly out = new ReadOutcome();
   private readonly value = new Uint8Array(32);
+  private readonly valueWords = new Int32Array(this.value.buffer);
+  /** The out-parameter accountInto() was last given, as words (the core passes the same array every time). */
+  private accountOut: Uint8Array | null = null;
+  private accountOutWords = new Int32Array(0);
   private readonly i32: Int32Array;
   private readonly u8: Uint8Array;
   private readonly view: DataView;
@@ -94,7 +101,6 @@ export class MvHost implements HostState {
     this.readWords = 0;
     this.observed.clear();
     this.observedList.length = 0;
-    this.nonZeroBefore.clear();
     this.versions.unknownStorage = false;
     if (coinbase !== this.coinbaseBytes) {
       this.coinbaseBytes = coinbase; // a new array every batch
@@ -112,10 +118,23 @@ export class MvHost implements HostState {
   accountInto(address: Uint8Array, out: Uint8Array): boolean {
     const o = this.observeAccount(address);
     if (!o.exists) return false;
-    const u8 = this.u8;
-    copy(u8, o.nonceAt, out, 0, 8);
-    copy(u8, o.balanceAt, out, 8, 32);
-    copy(u8, o.codeHashAt, out, 40, 32);
+    if (out !== this.accountOut) {
+      this.accountOut = out;
+      this.accountOutWords = out.byteOffset % 4 === 0 ? new Int32Array(out.buffer, out.byteOffset, ACCOUNT_RECORD_SIZE >> 2) : new Int32Array(0);
+    }
+    const w = this.accountOutWords;
+    if (w.length === 0) {
+      const u8 = this.u8;
+      copy(u8, o.nonceAt, out, 0, 8);
+      copy(u8, o.balanceAt, out, 8, 32);
+      copy(u8, o.codeHashAt, out, 40, 32);
+    } else {
+      // Every value sits at a word of the heap; the record's fields are word-aligned too.
+      const i32 = this.i32;
+      for (let k = 0; k < 2; k++) w[k] = i32[(o.nonceAt >> 2) + k]!;
+      for (let k = 0; k < 8; k++) w[2 + k] = i32[(o.balanceAt >> 2) + k]!;
+      for (let k = 0; k < 8; k++) w[10 + k] = i32[(o.codeHashAt >> 2) + k]!;
+    }
     putU32(out, 72, o.codeLen);
     putU32(out, 76, o.hasStorage ? ACCOUNT_HAS_STORAGE : 0);
     return true;
@@ -139,8 +158,14 @@ export class MvHost implements HostState {
 
   private observeAccount(address: Uint8Array): Observed {
     this.poll?.();
+    // The core asks about few accounts, again and again (a token's, for each of its slots):
+    // comparing addresses beats hashing into the store's table.
+    const list = this.observedList;
+    if (list.length <= 8) {
+      for (let i = 0; i < list.length; i++) if (bytesEqualAt(this.u8, (list[i]!.rec + Rec.ADDRESS) * 4, address, 0, 20)) return list[i]!;
+    }
     const rec = this.mv.account(address);
-    let o = this.observed.get(rec);
+    let o = list.length <= 8 ? undefined : this.observed.get(rec);
     if (o !== undefined) return o;
     if (rec === this.coinbaseRec) {
       if (this.defer) this.metCoinbase = true; // this run is void; answer anything consistent
@@ -159,10 +184,14 @@ export class MvHost implements HostState {
     const r = this.out;
     const value = this.value;
     this.versions.slot(rec, acct.rec, this.txn, r, value);
-    if (r.kind === ReadKind.Base) value.set(this.u8.subarray((rec + SlotRec.BASE_VALUE) * 4, (rec + SlotRec.BASE_VALUE) * 4 + 32));
+    if (r.kind === ReadKind.Base) {
+      const i32 = this.i32;
+      const words = this.valueWords;
+      for (let w = 0; w < 8; w++) words[w] = i32[rec + SlotRec.BASE_VALUE + w]!;
+    }
     this.note(rec, ReadEntry.Slot, r, acct.rec);
     out.set(value);
-    if (this.nonZeroBefore.get(rec) === undefined) this.nonZeroBefore.set(rec, !isZeroAt(value, 0, 32));
+    this.readNonZero[this.readWords / READ_WORDS - 1] = isZeroAt(value, 0, 32) ? 0 : 1;
   }
 
   blockHash(n: bigint): Uint8Array | undefined {
@@ -183,6 +212,9 @@ export class MvHost implements HostState {
       reads = new Int32Array(reads.length * 2);
       reads.set(this.reads);
       this.reads = reads;
+      const nonZero = new Uint8Array(reads.length / READ_WORDS);
+      nonZero.set(this.readNonZero);
+      this.readNonZero = nonZero;
     }
     reads[at] = rec;
     reads[at + 1] = kind;

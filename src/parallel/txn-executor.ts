@@ -321,9 +321,10 @@ export class TxnExecutor {
       }
       let delta = 0;
       for (let s = 0; s < nSlots; s++, p += 64) {
-        const slotRec = this.slotRead(rec, p) || mv.slot(u8, u8, addressAt, p);
+        const k = this.slotRead(rec, p);
+        const slotRec = k >= 0 ? host.reads[k]! : mv.slot(u8, u8, addressAt, p);
         this.put(slotRec, Field.Slot, j, inc, 0, u8, p + 32, 32, 0);
-        delta += (isZeroAt(u8, p + 32, 32) ? 0 : 1) - (host.nonZeroBefore.get(slotRec) === true ? 1 : 0);
+        delta += (isZeroAt(u8, p + 32, 32) ? 0 : 1) - (k >= 0 ? host.readNonZero[k / READ_WORDS]! : 0);
       }
       if (delta !== 0) this.put(rec, Field.SlotCount, j, inc, VersionFlags.Delta, null, 0, 0, delta);
     }
@@ -342,19 +343,18 @@ export class TxnExecutor {
   }
 
   /**
-   * The record of the slot whose key is at byte `keyAt` of the heap, of the account record
-   * `account`, if this execution read it (SSTORE reads the slot first, except in an account
-   * created by the transaction): a scan of the few reads beats hashing into the store's table.
-   * 0 when not found.
+   * The first read entry (its word in the read set) of the slot whose key is at byte `keyAt` of
+   * the heap, of the account record `account`, if this execution read it (SSTORE reads the slot
+   * first, except in an account created by the transaction): a scan of the few reads beats
+   * hashing into the store's table. -1 when not found.
    */
   private slotRead(account: number, keyAt: number): number {
     const { reads, readWords } = this.host;
     for (let k = 0; k < readWords; k += READ_WORDS) {
       if (reads[k + 1] !== ReadEntry.Slot || reads[k + 4] !== account) continue;
-      const rec = reads[k]!;
-      if (this.heapEqual((rec + SlotRec.KEY) * 4, keyAt, 32)) return rec;
+      if (this.heapEqual((reads[k]! + SlotRec.KEY) * 4, keyAt, 32)) return k;
     }
-    return 0;
+    return -1;
   }
 
   /**
