@@ -27,11 +27,17 @@ function runLengths(modes: Mode[], mode: Mode): number[] {
 describe("ModeChooser", () => {
   test("alternates the modes two batches at a time first, then runs the faster and probes the slower every PROBE_EVERY batches", () => {
     const c = new ModeChooser();
-    const modes = run(c, 100, WARMUP_RUNS * 4 + PROBE_EVERY * 3, { parallel: 8_000, serial: 12_000 });
+    const modes = run(c, 100, WARMUP_RUNS * 4 + PROBE_EVERY * 3, { parallel: 8_000, serial: 8_700 });
     expect(modes.slice(0, 4 * WARMUP_RUNS)).toEqual(Array.from({ length: 4 * WARMUP_RUNS }, (_, i) => (i & 2 ? "serial" : "parallel")));
     const after = modes.slice(4 * WARMUP_RUNS);
     // Each probe is two batches: the first runs cold after the switch and is not recorded.
     expect(runLengths(after, "serial")).toEqual([2, 2]);
+  });
+
+  test("probes a mode that is far behind less often: every 4 * PROBE_EVERY batches once it is 40% behind", () => {
+    const c = new ModeChooser();
+    const modes = run(c, 100, WARMUP_RUNS * 4 + PROBE_EVERY * 9, { parallel: 8_000, serial: 12_000 });
+    expect(runLengths(modes.slice(4 * WARMUP_RUNS), "serial")).toEqual([2, 2]);
   });
 
   test("picks serial where Block-STM loses", () => {
@@ -103,8 +109,10 @@ describe("ModeChooser", () => {
     const c = new ModeChooser();
     run(c, 256, 30, { parallel: 6_000, serial: 10_000 });
     // The workload turns into one long dependency chain: Block-STM becomes the slower mode.
-    const modes = run(c, 256, PROBE_EVERY * 6, { parallel: 14_000, serial: 10_000 });
-    const last = modes.slice(-2 * PROBE_EVERY);
-    expect(runLengths(last, "parallel")).toEqual([2, 2]); // the probes only
+    const modes = run(c, 256, PROBE_EVERY * 12, { parallel: 15_000, serial: 10_000 });
+    const last = modes.slice(-8 * PROBE_EVERY);
+    // The probes only: two batches each, one every 4 * PROBE_EVERY as Block-STM is 50% behind.
+    expect(last.filter((m) => m === "parallel").length).toBeLessThanOrEqual(4);
+    expect(Math.max(...runLengths(last, "parallel"))).toBe(2);
   });
 });
