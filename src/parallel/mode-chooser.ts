@@ -5,30 +5,47 @@
 // the sequencer runs rather than configured. Both modes give identical results, so choosing
 // either is always safe; only speed is at stake.
 //
-// Batches fall into size classes (powers of two). Each class keeps, for each mode, the median
+// Batches fall into size classes (powers of two). Before any is judged, the first JIT_WARMUP
+// batches run on Block-STM (see there). Then each class keeps, for each mode, the median
 // nanoseconds per transaction of its last few batches (a GC pause or a late worker makes one
 // batch several times slower: a moving average let one such outlier flip the choice), alternates
 // the modes for its first batches, then runs the faster one and re-tries the slower one every
 // PROBE_EVERY batches so that a change of workload or load is noticed; the choice changes only
-// when the other mode's median is clearly lower, so noise does not flip it back and forth. A
-// probe costs two batches in the slower mode, so one that measured far behind is re-tried less
-// often (up to MAX_PROBE_SPACING times further apart): with Block-STM 1.4x faster, probing
-// every 16 batches gave up about 5% of the throughput, every 64 about 1%. A
-// probe that finds the slower mode faster than its median says it is still warming up (JIT
-// tiers take a few hundred batches on Block-STM's threads), so it is re-tried right after,
-// rather than judged on how it ran cold. And a batch right after a switch of mode runs cold
-// (caches, a parked worker's wake-up): measured on 1,000 transfers, Block-STM's first batch
-// after 16 serial ones costs 13% more than a steady one and serial's first after Block-STM 6%
-// more, which biased every probe toward the mode already running (one bench run kept
-// transfers serial in 12 of 15 runs while Block-STM was 1.38x faster). So each mode runs at
-// least two batches in a row, and only a batch that follows one of its own mode is recorded.
+// when the other mode's median is clearly lower, so noise does not flip it back and forth.
+//
+// A probe costs two batches in the slower mode, so while probe after probe finds it far behind
+// (FAR_BEHIND) they spread out, by PROBE_EVERY each time, up to MAX_PROBE_SPACING times further
+// apart: with Block-STM 1.4x faster, probing every 16 batches gave up about 5% of the
+// throughput, every 64 about 1%. They start close again after every switch, whose cause may
+// have been a passing burst of slow batches (a tenant taking a core of this VM slows Block-STM
+// for a while: spreading the probes by the gap alone then kept serial running for 64 batches
+// and more after Block-STM had recovered). A probe that finds the slower mode faster than its
+// median says it is still speeding up, so it is re-tried right after, rather than judged on how
+// it ran before. And a batch right after a switch of mode runs cold (caches, a parked worker's
+// wake-up): measured on 1,000 transfers, Block-STM's first batch after 16 serial ones costs 13%
+// more than a steady one and serial's first after Block-STM 6% more, which biased every probe
+// toward the mode already running (one bench run kept transfers serial in 12 of 15 runs while
+// Block-STM was 1.38x faster). So each mode runs at least two batches in a row, and only a batch
+// that follows one of its own mode is recorded.
 
 export type Mode = "parallel" | "serial";
 
+/**
+ * Block-STM batches every executor runs first, of whatever size, before either mode is judged:
+ * the JIT compiles Block-STM's code on every thread in tiers over its first hundred or two
+ * batches (1,000 transfers: about 6 us a transaction at first, 2 us from about the 150th),
+ * while the serial path runs the core's code, warm from the start. Judged cold, Block-STM lost
+ * every probe and, probed two batches at a time, never ran enough of them to warm up: a bench
+ * run kept transfers serial in all 15 timed runs while Block-STM, warm, was 1.4x faster.
+ */
+export const JIT_WARMUP = 200;
+
 /** Batches per size class after which the slower mode is tried again, when the two are close. */
 export const PROBE_EVERY = 16;
-/** The most the probes spread out (one every 64 batches) when the slower mode is 40% or more behind. */
+/** The most the probes spread out: one every 64 batches. */
 const MAX_PROBE_SPACING = 4;
+/** A probe that measures its mode this much dearer than the running one's median confirms the gap. */
+const FAR_BEHIND = 1.2;
 /** Runs of each mode a size class needs before its medians are trusted (the modes alternate). */
 export const WARMUP_RUNS = 4;
 /** A probe this much faster than its mode's median means the mode is still speeding up. */
@@ -45,27 +62,38 @@ interface ClassStats {
   sinceProbe: number;
   /** Probe at the next batch: the last probe found its mode still getting faster. */
   probeNow: boolean;
+  /** Probes in a row, since the last switch, that found the probed mode FAR_BEHIND. */
+  probesBehind: number;
   /** The mode running between probes (null until both modes have warmed up). */
   current: Mode | null;
 }
 
 export class ModeChooser {
   private readonly classes = new Map<number, ClassStats>();
+  /** Block-STM batches still to run before any is judged. */
+  private warmingUp: number;
   /** The mode of the latest batch (of any size), and whether the one before it ran the same. */
   private last: Mode | null = null;
   private lastWarm = false;
 
+  constructor(jitWarmup = JIT_WARMUP) {
+    this.warmingUp = jitWarmup;
+  }
+
   choose(txs: number): Mode {
+    if (this.warmingUp > 0) return "parallel";
     // The latest batch switched modes, so it ran cold: run its mode again, to be measured.
     if (this.last !== null && !this.lastWarm) return this.last;
     const c = this.stats(txs);
     if (c.runs.parallel < WARMUP_RUNS || c.runs.serial < WARMUP_RUNS) return c.runs.parallel <= c.runs.serial ? "parallel" : "serial";
     if (c.current === null) c.current = cost(c, "parallel") < cost(c, "serial") ? "parallel" : "serial";
     const other: Mode = c.current === "parallel" ? "serial" : "parallel";
-    if (cost(c, other) < cost(c, c.current) * SWITCH) c.current = other;
-    // One more PROBE_EVERY per 10% the slower mode is behind, up to the maximum.
-    const behind = cost(c, c.current === "parallel" ? "serial" : "parallel") / cost(c, c.current) - 1;
-    const spacing = Math.min(MAX_PROBE_SPACING, Math.max(1, Math.floor(behind * 10)));
+    if (cost(c, other) < cost(c, c.current) * SWITCH) {
+      c.current = other;
+      c.probesBehind = 0;
+      c.sinceProbe = 0;
+    }
+    const spacing = Math.min(MAX_PROBE_SPACING, 1 + c.probesBehind);
     if (!c.probeNow && ++c.sinceProbe < PROBE_EVERY * spacing) return c.current;
     c.probeNow = false;
     c.sinceProbe = 0;
@@ -77,11 +105,18 @@ export class ModeChooser {
     const warm = mode === this.last;
     this.last = mode;
     this.lastWarm = warm;
+    if (this.warmingUp > 0) {
+      if (mode === "parallel") this.warmingUp--;
+      return;
+    }
     if (txs === 0 || !warm) return;
     const c = this.stats(txs);
     const perTx = ns / txs;
     // Re-try at once a probed mode that is still getting faster.
-    if (c.current !== null && mode !== c.current && perTx < cost(c, mode) * IMPROVING) c.probeNow = true;
+    if (c.current !== null && mode !== c.current) {
+      if (perTx < cost(c, mode) * IMPROVING) c.probeNow = true;
+      c.probesBehind = perTx >= cost(c, c.current) * FAR_BEHIND ? c.probesBehind + 1 : 0;
+    }
     // Warm-up runs replace each other: early runs of a mode pay for compiling its code.
     const recent = c.recent[mode];
     if (c.runs[mode] < WARMUP_RUNS) recent.length = 0;
@@ -94,7 +129,7 @@ export class ModeChooser {
     const k = sizeClass(txs);
     let c = this.classes.get(k);
     if (c === undefined) {
-      c = { recent: { parallel: [], serial: [] }, runs: { parallel: 0, serial: 0 }, sinceProbe: 0, probeNow: false, current: null };
+      c = { recent: { parallel: [], serial: [] }, runs: { parallel: 0, serial: 0 }, sinceProbe: 0, probeNow: false, probesBehind: 0, current: null };
       this.classes.set(k, c);
     }
     return c;

@@ -109,7 +109,11 @@ export interface ParallelExecutorOptions {
    * main thread's Block-STM tasks run on a core of their own.
    */
   core?: EvmCore;
-  /** Batches with fewer transactions run serially (see `npx bun run bench parallel`). Default 8. */
+  /**
+   * Batches with fewer transactions run serially. Default 32: below it Block-STM measured slower
+   * than serial on two threads for both workloads `npx bun run bench parallel` sizes (ERC-20
+   * transfers gain from 32, plain transfers from 128); above it the mode chooser decides.
+   */
   minParallelBatch?: number;
   /**
    * Lets workers read the pre-batch state straight from the chain's LMDB environment
@@ -255,7 +259,7 @@ export class ParallelExecutor implements BatchExecutor {
       worker.postMessage(init);
     }
     await Promise.all(ready);
-    return new ParallelExecutor(pool, core, mainCore, module, options.minParallelBatch ?? 8, options.minSenderParallelism ?? 2, options.lmdb, heap, options.adaptive ?? true, options.timeCommit ?? false);
+    return new ParallelExecutor(pool, core, mainCore, module, options.minParallelBatch ?? 32, options.minSenderParallelism ?? 2, options.lmdb, heap, options.adaptive ?? true, options.timeCommit ?? false);
   }
 
   /** Threads executing a parallel batch: the main thread and the workers. */

@@ -18,7 +18,7 @@ export const SEQUENCER_OPTIONS = {
   "parallel-mode": {
     type: "string",
     default: "auto",
-    help: "with --workers > 1: auto runs each mini-block batch in whichever mode (Block-STM or serial) measured faster for its size; always runs Block-STM",
+    help: "with --workers > 1: auto runs each mini-block batch in whichever mode (Block-STM or serial) measured faster for its size; always runs Block-STM, on every batch however small",
   },
   "min-priority-fee": { type: "bigint", default: 0n, help: "pool floor for the priority fee (tip) in wei; lower tips get 'transaction underpriced'" },
   ordering: { type: "string", default: "fifo", help: "pool ordering policy: fifo (arrival) or priority-fee (highest tip first)" },

@@ -107,6 +107,8 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
             workers: opts.workers,
             core,
             adaptive,
+            // "always" means every batch, however small.
+            minParallelBatch: adaptive ? undefined : 1,
             lmdb: {
               path: `${opts.datadir}/chain`,
               isCommitted: () => store.isCommitted(),
