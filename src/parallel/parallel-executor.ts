@@ -65,15 +65,16 @@
 //
 // What it costs (per transaction on a 2-core machine, timed part by part; the totals are what
 // `npx bun run bench parallel` reports). A plain transfer takes about 2.9 us serially (the core
-// 1.6, encoding and decoding 0.9, applying 0.5), an ERC-20 transfer about 10 us (the core 7).
-// Block-STM adds, on the executing thread, 0.55 us (transfer) or 1.1 us (ERC-20) recording the
-// writes, reads and output and 0.15 us finishing the execution in the scheduler; and on the main
-// thread, whose commit otherwise decodes and applies as serial does, the check (0.2 us) and the
-// tip (0.2 us). Its own executions, between commits, run 10-20% slower than a worker's. So two
-// threads do about 1.4 us (transfer) or 2.4 us (ERC-20) more work than serial per transaction,
-// on a machine where two serial executors at once get about 1.95x of one: transfers gain about
-// 1.3x, ERC-20 transfers about 1.6x, swaps over 100 pools about 1.9x. The commit (1.5, 3 and 8.6
-// us) bounds any machine to about 1.6x, 3x and 5x.
+// 1.5, encoding and decoding 0.8, applying 0.5), an ERC-20 transfer about 9.5 us (the core 6.7).
+// Block-STM adds, on the executing thread, 0.5 us (transfer) or 1 us (ERC-20) recording the
+// writes, reads and output and 0.1 us finishing the execution in the scheduler; and on the main
+// thread, whose commit otherwise decodes and applies as serial does, the check and its
+// bookkeeping (0.3 us), the tip (0.15 us) and the cache misses of applying to records only the
+// workers had read (0.3 us). Its own executions, between commits, run 10-20% slower than a
+// worker's. For transfers the main thread is the bottleneck (laying out and committing, 1.8 us
+// of each transaction's 2.1): they gain about 1.4x, ERC-20 transfers about 1.65x, swaps over
+// 100 pools about 1.95x. The commit (1.4, 3.2 and 8.7 us) bounds any machine to about 1.7x, 2.7x
+// and 5x.
 import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, LmdbBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
