@@ -317,7 +317,7 @@ export function serveMailbox(mailbox: SharedArrayBuffer, heap: SharedHeap, host:
         mb[Mailbox.SLOT_COUNT] = count ?? (a.hasStorage ? -1 : 0);
         mb[Mailbox.CODE_SIZE] = a.code.length;
         view.setBigUint64(Mailbox.NONCE * 4, a.nonce, true);
-        writeWord(view, bytes, Mailbox.BALANCE * 4, a.balance);
+        writeWord(view, Mailbox.BALANCE * 4, a.balance);
         bytes.set(a.codeHash, Mailbox.WORD * 4);
       }
       break;
@@ -377,7 +377,7 @@ export class HostBaseReader implements BaseReader {
     const count = a.slotCount ?? host.slotCount?.(address) ?? (a.hasStorage ? -1 : 0);
     const view = this.heap.view;
     view.setBigUint64((rec + Acct.BASE_NONCE) * 4, a.nonce, true);
-    writeWord(view, u8, (rec + Acct.BASE_BALANCE) * 4, a.balance);
+    writeWord(view, (rec + Acct.BASE_BALANCE) * 4, a.balance);
     u8.set(a.codeHash, (rec + Acct.BASE_CODE_HASH) * 4);
     i32[rec + Acct.BASE_CODE_SIZE] = a.code.length;
     i32[rec + Acct.BASE_SLOT_COUNT] = Math.max(count, 0);
