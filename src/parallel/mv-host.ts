@@ -52,9 +52,9 @@ export class MvHost implements HostState {
   reads = new Int32Array(64 * READ_WORDS);
   readWords = 0;
   /** By account record. */
-  readonly observed = new RecMap<Observed>();
+  private readonly observed = new RecMap<Observed>();
   /** The same accounts in the order first read. */
-  readonly observedList: Observed[] = [];
+  private readonly observedList: Observed[] = [];
   /**
    * Per read entry (entry k at reads[k * READ_WORDS]) of a slot: 1 if the value read was
    * non-zero. The first read of a slot gives its value before the writes (their slot-count changes).
@@ -156,17 +156,23 @@ export class MvHost implements HostState {
     return { nonce, balance: this.versions.word(o.balanceAt), codeHash, code: this.accountCode(address), hasStorage: o.hasStorage };
   }
 
+  /**
+   * What this execution read of the account whose address is at `at` of `bytes`, if it read it.
+   * An execution reads few accounts, again and again (a token's, for each of its slots; every
+   * account it changes): comparing addresses beats hashing into the store's table.
+   */
+  observedFor(bytes: Uint8Array, at: number): Observed | undefined {
+    const list = this.observedList;
+    if (list.length > 8) return this.observed.get(this.mv.account(bytes, at));
+    for (let i = 0; i < list.length; i++) if (bytesEqualAt(this.u8, (list[i]!.rec + Rec.ADDRESS) * 4, bytes, at, 20)) return list[i];
+    return undefined;
+  }
+
   private observeAccount(address: Uint8Array): Observed {
     this.poll?.();
-    // The core asks about few accounts, again and again (a token's, for each of its slots):
-    // comparing addresses beats hashing into the store's table.
-    const list = this.observedList;
-    if (list.length <= 8) {
-      for (let i = 0; i < list.length; i++) if (bytesEqualAt(this.u8, (list[i]!.rec + Rec.ADDRESS) * 4, address, 0, 20)) return list[i]!;
-    }
-    const rec = this.mv.account(address);
-    let o = list.length <= 8 ? undefined : this.observed.get(rec);
+    let o = this.observedFor(address, 0);
     if (o !== undefined) return o;
+    const rec = this.mv.account(address);
     if (rec === this.coinbaseRec) {
       if (this.defer) this.metCoinbase = true; // this run is void; answer anything consistent
       else o = this.readCoinbase(address, rec);

@@ -14,7 +14,7 @@ import { EMPTY_CODE_HASH } from "../trie/index";
 import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
 import type { MvHost, Observed } from "./mv-host";
-import { Field, Rec, SlotRec, Ver, VersionFlags } from "./mv-layout";
+import { Field, SlotRec, Ver, VersionFlags } from "./mv-layout";
 import { StorageAnswer, type BatchView, type VersionedReads } from "./mv-reads";
 import type { MvStore } from "./mv-store";
 import type { CommittedWrites } from "./committed-writes";
@@ -302,7 +302,8 @@ export class TxnExecutor {
       p += OutAccount.SIZE;
       const codeAt = flags & ACCOUNT_CODE_CHANGED ? p : -1;
       if (codeAt >= 0) p += codeLen;
-      const seen = this.observedAt(addressAt);
+      // Every account the core changes it read first.
+      const seen = host.observedFor(u8, addressAt);
       if (seen === undefined) throw new Error(`core changed account ${Buffer.from(u8.subarray(addressAt, addressAt + 20)).toString("hex")} without reading it`);
       const nSlots = view.getUint32(p, true);
       p += 4;
@@ -328,18 +329,6 @@ export class TxnExecutor {
       }
       if (delta !== 0) this.put(rec, Field.SlotCount, j, inc, VersionFlags.Delta, null, 0, 0, delta);
     }
-  }
-
-  /**
-   * What this execution read of the account whose address is at byte `at` of the heap. Every account
-   * the core changes it read first; a transaction reads few, and they were just touched, so a
-   * scan comparing addresses beats hashing into the store's table.
-   */
-  private observedAt(at: number): Observed | undefined {
-    const list = this.host.observedList;
-    if (list.length > 8) return this.host.observed.get(this.mv.account(this.u8, at));
-    for (let i = 0; i < list.length; i++) if (this.heapEqual(at, (list[i]!.rec + Rec.ADDRESS) * 4, 20)) return list[i];
-    return undefined;
   }
 
   /**
