@@ -3,7 +3,7 @@
 import { bytesEqualAt, isZeroAt } from "../crypto/hex";
 import { EMPTY_CODE_HASH } from "../trie/state-root";
 
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 export const BLOCK_ENV_SIZE = 196;
 export const ACCOUNT_RECORD_SIZE = 80;
 export const FLAG_NO_VALIDATION = 1;
@@ -238,7 +238,8 @@ export function readWord(view: DataView, at: number): bigint {
 
 const NO_BYTES = new Uint8Array(0);
 const NO_LOGS: Log[] = Object.freeze([]) as unknown as Log[];
-const NO_SLOTS: [Uint8Array, Uint8Array][] = Object.freeze([]) as unknown as [Uint8Array, Uint8Array][];
+/** An account change's empty storage list, shared (frozen: nobody writes to a result's parts). */
+export const NO_SLOTS: [Uint8Array, Uint8Array][] = Object.freeze([]) as unknown as [Uint8Array, Uint8Array][];
 
 /**
  * Decodes the output at `at` of `buf` (`view`: a DataView of the same bytes, when the caller
@@ -254,11 +255,11 @@ export function decodeOutput(buf: Uint8Array, at = 0, view = new DataView(buf.bu
   const gasUsed = view.getBigUint64(at + 8, true);
   const gasRefunded = view.getBigUint64(at + 16, true);
   let createdAddress: Uint8Array | null = null;
-  if (status === ExecStatus.Success && !isZeroAt(buf, at + 24, 20)) createdAddress = buf.slice(at + 24, at + 44);
-  const n = view.getUint32(at + 44, true);
-  const returnData = n === 0 ? NO_BYTES : buf.slice(at + 48, at + 48 + n);
-  const logs: Log[] = view.getUint32(at + 48 + n, true) === 0 ? NO_LOGS : [];
-  let p = decodeLogs(buf, view, at + 48 + n, logs === NO_LOGS ? null : logs);
+  if (status === ExecStatus.Success && !isZeroAt(buf, at + 56, 20)) createdAddress = buf.slice(at + 56, at + 76);
+  const n = view.getUint32(at + 76, true);
+  const returnData = n === 0 ? NO_BYTES : buf.slice(at + 80, at + 80 + n);
+  const logs: Log[] = view.getUint32(at + 80 + n, true) === 0 ? NO_LOGS : [];
+  let p = decodeLogs(buf, view, at + 80 + n, logs === NO_LOGS ? null : logs);
   const accounts: AccountChange[] = [];
   for (let k = view.getUint32(p, true), _ = (p += 4); k > 0; k--) {
     const flags = buf[p + OutAccount.FLAGS]!;
@@ -289,7 +290,16 @@ export const OutAccount = { FLAGS: 20, NONCE: 21, BALANCE: 29, CODE_HASH: 61, CO
 
 /** Byte offset of the account section (its u32 count) in an output buffer. */
 export function outputAccountsAt(buf: Uint8Array, view: DataView, at = 0): number {
-  return decodeLogs(buf, view, at + 48 + view.getUint32(at + 44, true), null);
+  return decodeLogs(buf, view, at + 80 + view.getUint32(at + 76, true), null);
+}
+
+/**
+ * The tip a run with FLAG_DEFER_COINBASE owes the coinbase, from the output at `at` (zero: the
+ * coinbase is only touched, EIP-161); zero for a sender that pays nothing (FLAG_NO_VALIDATION).
+ * The core prices it, so no host repeats its fee arithmetic.
+ */
+export function deferredTip(view: DataView, at = 0): bigint {
+  return readWord(view, at + 24);
 }
 
 /** Decodes the logs at `p` into `logs` (or only skips them); returns the offset past them. */

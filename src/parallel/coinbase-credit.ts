@@ -1,12 +1,11 @@
 // Crediting deferred tips after a parallel batch, in transaction order, so that each result
 // carries exactly the coinbase change serial execution reports: the core, run with
-// EVM_FLAG_DEFER_COINBASE, neither loads nor credits the coinbase, and this puts back what it
-// would have done (transaction.cpp: load the coinbase last, then add the tip, or touch an
-// empty coinbase when the tip is zero, EIP-161).
-import { ExecStatus, type AccountChange, type BlockEnv, type ExecResult, type HostState, type TxInput } from "../exec/abi";
+// EVM_FLAG_DEFER_COINBASE, neither loads nor credits the coinbase but reports the tip it owes
+// (abi.ts deferredTip), and this puts back what it would have done (transaction.cpp: load the
+// coinbase last, then add the tip, or touch an empty coinbase when the tip is zero, EIP-161).
+import { type AccountChange, type BlockEnv, type ExecResult, type HostState, NO_SLOTS } from "../exec/abi";
 import { bytesEqual } from "../crypto/hex";
 import { EMPTY_CODE_HASH } from "../trie/index";
-import { tipPerGas } from "./tx-codec";
 
 export class CoinbaseCredit {
   /** One copy of the coinbase address for every change of the batch (none is ever written to). */
@@ -27,11 +26,11 @@ export class CoinbaseCredit {
     this.codeHash = a?.codeHash ?? EMPTY_CODE_HASH;
   }
 
-  /** Adds the coinbase credit the core skipped to `r`, the result of a deferred run. */
-  credit(tx: TxInput, r: ExecResult): void {
-    if (r.status === ExecStatus.Invalid) return;
-    if (tx.noValidation) return;
-    const tip = tipPerGas(tx, this.env) * r.gasUsed;
+  /**
+   * Adds to `r`, the valid result of a deferred run whose sender pays, the coinbase change the
+   * core skipped: the credit of `tip`, or the touch a zero tip gives an empty coinbase.
+   */
+  credit(r: ExecResult, tip: bigint): void {
     if (tip !== 0n) {
       this.balance += tip;
       r.accounts.push(this.change(false));
@@ -58,7 +57,7 @@ export class CoinbaseCredit {
       balance: deleted ? 0n : this.balance,
       codeHash: deleted ? EMPTY_CODE_HASH : this.codeHash,
       code: null,
-      storage: [],
+      storage: NO_SLOTS,
     };
   }
 }

@@ -3,21 +3,13 @@
 // Each resolution reports the version that decided the value, or a Dependency when it met an
 // ESTIMATE: a speculative read outcome is a value, never an exception.
 import { EMPTY_CODE_HASH } from "../trie/index";
-import type { BlockEnv, TxInput } from "../exec/abi";
+import { deferredTip } from "../exec/abi";
 import type { SharedHeap } from "./heap";
 import { Acct, BaseFlags, Field, Ver, VersionFlags } from "./mv-layout";
 import { headWord, type MvStore } from "./mv-store";
 import type { Scheduler } from "./scheduler";
-import { tipPerGas } from "./tx-codec";
-import { Snapshot, Txn, TxnStatus } from "./txn-layout";
+import { Snapshot, Txn, TxnFlags, TxnStatus } from "./txn-layout";
 import { BASE_TXN, ReadKind, type ReadOutcome, type TxnIndex } from "./types";
-
-/** What resolution needs to know about the batch's transactions. */
-export interface BatchView {
-  readonly env: BlockEnv;
-  /** Decoded input of transaction `t` (cached). */
-  tx(t: TxnIndex): TxInput;
-}
 
 /** Storage-emptiness answers: the count is known to be zero / non-zero, or cannot be told. */
 export const enum StorageAnswer {
@@ -39,7 +31,6 @@ export class VersionedReads {
     readonly heap: SharedHeap,
     readonly mv: MvStore,
     readonly sched: Scheduler,
-    readonly batch: BatchView,
   ) {
     this.i32 = heap.i32;
     this.u8 = heap.u8;
@@ -178,10 +169,8 @@ export class VersionedReads {
         continue;
       }
       const output = i32[entry + Txn.OUTPUT]!;
-      if (this.view.getUint32(output, true) === EXEC_INVALID) continue;
-      const tx = this.batch.tx(t);
-      if (tx.noValidation) continue;
-      const tip = tipPerGas(tx, this.batch.env) * this.view.getBigUint64(output + 8, true);
+      if (this.view.getUint32(output, true) === EXEC_INVALID || i32[entry + Txn.FLAGS]! & TxnFlags.PaysNothing) continue;
+      const tip = deferredTip(this.view, output);
       if (tip !== 0n) {
         balance += tip;
         exists = true;

@@ -75,10 +75,9 @@
 // of each transaction's 2.1): they gain about 1.4x, ERC-20 transfers about 1.65x, swaps over
 // 100 pools about 1.95x. The commit (1.4, 3.2 and 8.7 us) bounds any machine to about 1.7x, 2.7x
 // and 5x.
-import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
+import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, deferredTip, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, LmdbBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
-import { ArrayBatch } from "./batch-view";
 import { bytesEqual } from "../crypto/hex";
 import { CoinbaseCredit } from "./coinbase-credit";
 import { Control, FAIL_NAMES, FailReason, FallbackReason, FALLBACK_NAMES, LmdbUse } from "./control-layout";
@@ -92,7 +91,7 @@ import { CommittedWrites } from "./committed-writes";
 import { ModeChooser } from "./mode-chooser";
 import { MvStore } from "./mv-store";
 import { Scheduler, sleepOnWake } from "./scheduler";
-import { INC_SHIFT, READ_WORDS, ReadEntry, Txn, TXN_WORDS, TxnStatus } from "./txn-layout";
+import { INC_SHIFT, READ_WORDS, ReadEntry, Txn, TxnFlags, TXN_WORDS, TxnStatus } from "./txn-layout";
 import { type BatchExecutor, type BatchState, type BatchStats, Task, TaskKind } from "./types";
 import type { FromWorker, ToWorker } from "./worker";
 import { TxnExecutor, type WorkerStats } from "./txn-executor";
@@ -188,7 +187,6 @@ interface PoolWorker {
 interface MainParts {
   sched: Scheduler;
   mv: MvStore;
-  batch: ArrayBatch;
   reader: HostBaseReader;
   /** The same reads straight from LMDB, for batches whose pre-state is all committed (as the workers do). */
   lmdbReader: LmdbBaseReader | null;
@@ -272,14 +270,13 @@ export class ParallelExecutor implements BatchExecutor {
     const heap = this.heap;
     const sched = new Scheduler(heap);
     const mv = new MvStore(heap);
-    const batch = new ArrayBatch();
     const reader = new HostBaseReader(heap, this.codeCache);
     this.main?.lmdbReader?.close();
     const lmdbReader = this.lmdb ? new LmdbBaseReader(heap, { path: this.lmdb.path }, reader, this.codeCache) : null;
-    const versions = new VersionedReads(heap, mv, sched, batch);
+    const versions = new VersionedReads(heap, mv, sched);
     const host = new MvHost(heap, mv, versions, reader);
-    const ex = new TxnExecutor(heap, mv, sched, versions, host, this.mainCore, batch);
-    this.main = { sched, mv, batch, reader, lmdbReader, host, ex };
+    const ex = new TxnExecutor(heap, mv, sched, versions, host, this.mainCore);
+    this.main = { sched, mv, reader, lmdbReader, host, ex };
   }
 
   async execute(env: BlockEnv, txs: TxInput[], state: BatchState): Promise<ExecResult[]> {
@@ -309,7 +306,7 @@ export class ParallelExecutor implements BatchExecutor {
     this.main.ex.beginBatch();
     // The workers start on the first transactions while the main thread lays out the rest.
     this.startWorkers();
-    this.beginMain(env, txs, host);
+    this.beginMain(host);
     let committed: ExecResult[] = [];
     let failure: unknown = null;
     try {
@@ -329,7 +326,6 @@ export class ParallelExecutor implements BatchExecutor {
       this.main.sched.wake();
     }
     const stats = this.waitForWorkers(host);
-    this.main.batch.end();
     this.main.reader.host = null;
     if (failure !== null) throw failure;
     const results = this.finish(env, txs, state, committed, stats, t0);
@@ -433,6 +429,7 @@ export class ParallelExecutor implements BatchExecutor {
     const prev = this.prevSameSender;
     for (let i = from; i < to; i++) {
       i32[table + i * TXN_WORDS + Txn.PREV_SAME_SENDER] = prev[i]!;
+      if (txs[i]!.noValidation) i32[table + i * TXN_WORDS + Txn.FLAGS] = TxnFlags.PaysNothing;
       const at = heap.alloc((inputSize(txs[i]!) + 3) >> 2) * 4;
       i32[table + i * TXN_WORDS + Txn.INPUT] = at;
       // Every input starts with the same block environment: encoded once, then copied.
@@ -486,8 +483,8 @@ export class ParallelExecutor implements BatchExecutor {
   }
 
   /** Readies the main thread's participant for the batch laid out in the heap. */
-  private beginMain(env: BlockEnv, txs: TxInput[], host: MailboxHost): void {
-    const { sched, mv, batch, reader, lmdbReader, host: mvHost } = this.main;
+  private beginMain(host: MailboxHost): void {
+    const { sched, mv, reader, lmdbReader, host: mvHost } = this.main;
     const heap = this.heap;
     const pool = this.pool;
     sched.beginBatch();
@@ -496,7 +493,6 @@ export class ParallelExecutor implements BatchExecutor {
     // As the workers do: LMDB's rows, kept decoded across batches, beat the state's records.
     mvHost.base = heap.i32[Control.USE_LMDB] === LmdbUse.All && lmdbReader !== null ? lmdbReader : reader;
     mvHost.base.beginBatch();
-    batch.begin(env, txs);
     this.serve = () => {
       for (let k = 0; k < pool.length; k++) {
         if (Atomics.load(pool[k]!.mb, Mailbox.STATE) === MailboxState.Request) serveMailbox(pool[k]!.mailbox, heap, host);
@@ -586,7 +582,7 @@ export class ParallelExecutor implements BatchExecutor {
             // the tip credit() adds (none to an invalid result).
             if (r.status !== ExecStatus.Invalid && r.accounts.length > 0) state.apply(r.accounts);
             const own = r.accounts.length;
-            credit.credit(txs[next]!, r);
+            if (r.status !== ExecStatus.Invalid && !(i32[e + Txn.FLAGS]! & TxnFlags.PaysNothing)) credit.credit(r, deferredTip(heap.view, at));
             const tip = own < r.accounts.length ? r.accounts[own]! : null;
             if (tip !== null && !tip.deleted && credited) {
               // Only the latest of consecutive credits needs applying: it holds the coinbase's whole account.

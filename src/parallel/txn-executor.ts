@@ -15,7 +15,7 @@ import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
 import type { MvHost, Observed } from "./mv-host";
 import { Field, SlotRec, Ver, VersionFlags } from "./mv-layout";
-import { StorageAnswer, type BatchView, type VersionedReads } from "./mv-reads";
+import { StorageAnswer, type VersionedReads } from "./mv-reads";
 import type { MvStore } from "./mv-store";
 import type { CommittedWrites } from "./committed-writes";
 import type { Scheduler } from "./scheduler";
@@ -49,7 +49,6 @@ export class TxnExecutor {
     private readonly versions: VersionedReads,
     private readonly host: MvHost,
     private readonly core: EvmCore,
-    private readonly batch: BatchView,
   ) {
     this.i32 = heap.i32;
     this.u8 = heap.u8;

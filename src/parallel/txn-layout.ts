@@ -77,6 +77,11 @@ export const enum TxnFlags {
    * Sticky: set by the first execution that meets the coinbase.
    */
   ReadsCoinbase = 1,
+  /**
+   * The transaction runs without validation (TxInput.noValidation): its sender pays no fees, so
+   * the coinbase is owed nothing, not even the touch of a zero tip. Set as it is laid out.
+   */
+  PaysNothing = 2,
 }
 
 /**

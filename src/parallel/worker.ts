@@ -12,11 +12,8 @@ import { HeapFullError, SharedHeap } from "./heap";
 import { Doorbell, Mailbox, MAILBOX_ERROR_BYTES, STATS_FIELDS } from "./mailbox-layout";
 import { MvHost } from "./mv-host";
 import { VersionedReads } from "./mv-reads";
-import { HeapBatch } from "./batch-view";
 import { MvStore } from "./mv-store";
-import { Scheduler } from "./scheduler";
-import { decodeBlockEnv } from "./tx-codec";
-import { Txn } from "./txn-layout";
+import { Scheduler, wakeSleepers } from "./scheduler";
 import { TxnExecutor } from "./txn-executor";
 import { Task, TaskKind } from "./types";
 
@@ -51,7 +48,6 @@ let parts: {
   heap: SharedHeap;
   sched: Scheduler;
   mv: MvStore;
-  batch: HeapBatch;
   mailboxReader: BaseReader;
   lmdbReader: BaseReader | null;
   exceptPendingReader: BaseReader | null;
@@ -62,77 +58,82 @@ function assemble(buffer: SharedArrayBuffer): void {
   const heap = new SharedHeap(buffer);
   const sched = new Scheduler(heap);
   const mv = new MvStore(heap);
-  const batch = new HeapBatch(heap, sched);
   const mailboxReader = new MailboxBaseReader(heap, mailbox, codeCache);
   const lmdbReader = lmdbConfig ? new LmdbBaseReader(heap, lmdbConfig, mailboxReader, codeCache) : null;
   const exceptPendingReader = lmdbReader ? new ExceptPendingReader(heap, lmdbReader, mailboxReader) : null;
   const executors = new Map<BaseReader, TxnExecutor>();
   parts = {
-    heap, sched, mv, batch, mailboxReader, lmdbReader, exceptPendingReader,
+    heap, sched, mv, mailboxReader, lmdbReader, exceptPendingReader,
     build(base) {
       let ex = executors.get(base);
       if (ex === undefined) {
-        const versions = new VersionedReads(heap, mv, sched, batch);
+        const versions = new VersionedReads(heap, mv, sched);
         const host = new MvHost(heap, mv, versions, base);
-        executors.set(base, (ex = new TxnExecutor(heap, mv, sched, versions, host, core, batch)));
+        executors.set(base, (ex = new TxnExecutor(heap, mv, sched, versions, host, core)));
       }
       return ex;
     },
   };
 }
 
-/** Runs the batch laid out in the heap; its counters and any error go to the mailbox. */
+/**
+ * Runs the batch laid out in the heap; its counters and any error go to the mailbox. Whatever
+ * throws, the worker reports itself finished: the main thread waits for every worker.
+ */
 function runBatch(): void {
-  const { heap, sched, mv, batch } = parts;
-  const i32 = heap.i32;
-  const first = i32[Control.TXN_TABLE]!;
-  const env = decodeBlockEnv(heap.u8.subarray(i32[first + Txn.INPUT]!, i32[first + Txn.INPUT]! + i32[first + Txn.INPUT_LEN]!));
-  const use = i32[Control.USE_LMDB] as LmdbUse;
-  const base = (use === LmdbUse.All ? parts.lmdbReader : use === LmdbUse.ExceptPending ? parts.exceptPendingReader : null) ?? parts.mailboxReader;
-  const ex = parts.build(base);
-  heap.beginBatch();
-  sched.beginBatch();
-  mv.beginBatch();
-  base.beginBatch();
-  batch.begin(env, heap.i32[Control.N_TXNS]!);
-  ex.beginBatch();
-  const task = new Task();
+  const i32 = parts.heap.i32;
   let error: string | null = null;
+  let ex: TxnExecutor | null = null;
   try {
-    for (;;) {
-      if (task.kind === TaskKind.None) {
-        const wake = sched.wakeCounter;
-        if (sched.nextTask(task)) continue;
-        if (sched.done) break;
-        // Sleep only when nothing is left to hand out; otherwise the next index may be ready now.
-        if (!sched.hasWork) sched.idle(wake, 1);
-        continue;
-      }
-      if (task.txn >= sched.limit) {
-        task.kind = TaskKind.None;
-        continue;
-      }
-      if (task.kind === TaskKind.Execute) ex.execute(task);
-      else ex.validate(task);
-      if (sched.done) break;
-    }
+    const use = i32[Control.USE_LMDB] as LmdbUse;
+    const base = (use === LmdbUse.All ? parts.lmdbReader : use === LmdbUse.ExceptPending ? parts.exceptPendingReader : null) ?? parts.mailboxReader;
+    ex = parts.build(base);
+    runTasks(ex, base);
   } catch (err) {
     // The core may have been unwound mid-transaction: replace it before the next batch.
     coreSuspect = true;
     if (!(err instanceof HeapFullError)) {
       error = String((err as Error)?.stack ?? err);
-      Atomics.compareExchange(heap.i32, Control.FAIL, FailReason.None, FailReason.WorkerError);
+      Atomics.compareExchange(i32, Control.FAIL, FailReason.None, FailReason.WorkerError);
     }
-    sched.wake();
+  } finally {
+    STATS_FIELDS.forEach((f, k) => (mb[Mailbox.STATS + k] = ex?.stats[f] ?? 0));
+    const bytes = new TextEncoder().encode(error ?? "").subarray(0, MAILBOX_ERROR_BYTES);
+    new Uint8Array(mailbox).set(bytes, Mailbox.ERROR * 4);
+    mb[Mailbox.ERROR_LEN] = bytes.length;
+    // Parked before finished: once the main thread sees every worker finished, it may ring.
+    Atomics.store(mb, Mailbox.DOORBELL, coreSuspect ? Doorbell.Away : Doorbell.Parked);
+    Atomics.add(i32, Control.FINISHED, 1);
+    wakeSleepers(i32);
   }
-  STATS_FIELDS.forEach((f, k) => (mb[Mailbox.STATS + k] = ex.stats[f]));
-  const bytes = new TextEncoder().encode(error ?? "").subarray(0, MAILBOX_ERROR_BYTES);
-  new Uint8Array(mailbox).set(bytes, Mailbox.ERROR * 4);
-  mb[Mailbox.ERROR_LEN] = bytes.length;
-  // Parked before finished: once the main thread sees every worker finished, it may ring.
-  Atomics.store(mb, Mailbox.DOORBELL, coreSuspect ? Doorbell.Away : Doorbell.Parked);
-  Atomics.add(i32, Control.FINISHED, 1);
-  sched.wake();
+}
+
+/** Runs Block-STM tasks on `ex` (reading the pre-batch state through `base`) until the batch is done. */
+function runTasks(ex: TxnExecutor, base: BaseReader): void {
+  const { heap, sched, mv } = parts;
+  heap.beginBatch();
+  sched.beginBatch();
+  mv.beginBatch();
+  base.beginBatch();
+  ex.beginBatch();
+  const task = new Task();
+  for (;;) {
+    if (task.kind === TaskKind.None) {
+      const wake = sched.wakeCounter;
+      if (sched.nextTask(task)) continue;
+      if (sched.done) break;
+      // Sleep only when nothing is left to hand out; otherwise the next index may be ready now.
+      if (!sched.hasWork) sched.idle(wake, 1);
+      continue;
+    }
+    if (task.txn >= sched.limit) {
+      task.kind = TaskKind.None;
+      continue;
+    }
+    if (task.kind === TaskKind.Execute) ex.execute(task);
+    else ex.validate(task);
+    if (sched.done) break;
+  }
 }
 
 /** Runs batches for as long as the doorbell rings within PARK_MS of the last one. */

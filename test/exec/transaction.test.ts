@@ -1,6 +1,6 @@
 // Whole-transaction rules: rejection reasons leave the state untouched; fees go where they should.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { decodeOutput, decodeReadSet, ExecStatus, InvalidReason } from "../../src/exec/abi";
+import { decodeOutput, decodeReadSet, deferredTip, ExecStatus, InvalidReason } from "../../src/exec/abi";
 import { EvmCore } from "../../src/exec/core";
 import { block, call, COINBASE, CONTRACT, SENDER, world } from "./helpers";
 
@@ -49,6 +49,18 @@ test("EIP-1559 fees: sender pays base fee + tip, the coinbase gets only the tip"
   expect(sender.nonce).toBe(1n);
   expect(coinbase.balance).toBe(21_000n * 1n);
   expect(contract.balance).toBe(3n);
+});
+
+test("a deferred coinbase credit is reported as the tip owed, and the coinbase is left alone", () => {
+  const deferred = core.executeRaw(block, call(50_000n, { value: 3n, deferCoinbase: true }), world("0x00"));
+  const r = decodeOutput(deferred);
+  expect(r.accounts.some((a) => a.address[0] === COINBASE[0])).toBe(false);
+  expect(deferredTip(new DataView(deferred.buffer, deferred.byteOffset))).toBe(21_000n * 1n);
+  // Credited by the core itself, or owed by a sender that pays nothing: no tip is reported.
+  const credited = core.executeRaw(block, call(50_000n, { value: 3n }), world("0x00"));
+  expect(deferredTip(new DataView(credited.buffer, credited.byteOffset))).toBe(0n);
+  const free = core.executeRaw(block, call(50_000n, { value: 3n, deferCoinbase: true, noValidation: true }), world("0x00"));
+  expect(deferredTip(new DataView(free.buffer, free.byteOffset))).toBe(0n);
 });
 
 test("the read and write sets name what the transaction touched", () => {

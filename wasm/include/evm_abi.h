@@ -12,7 +12,7 @@
 #pragma once
 #include <stdint.h>
 
-#define EVM_ABI_VERSION 2u
+#define EVM_ABI_VERSION 3u
 
 // ---- Input: written by the host at evm_input_buffer(), evm_execute(len) reads it. ----
 // Block environment (fixed, 196 bytes):
@@ -35,7 +35,10 @@
 
 // ---- Output: evm_execute returns its length; the bytes are at evm_output_buffer(). ----
 //   u32 status (evm_status below) | u32 invalid_reason (evm_invalid, when status = INVALID)
-//   u64 gas_used (after refund; what the receipt shows) | u64 gas_refunded | [20] created_address
+//   u64 gas_used (after refund; what the receipt shows) | u64 gas_refunded
+//   [32] deferred_tip (with EVM_FLAG_DEFER_COINBASE and a sender that pays: the credit the
+//     coinbase is owed, (price - base_fee) * gas_used, zero meaning it is only touched (EIP-161);
+//     zero otherwise) | [20] created_address
 //   u32 return_len | return bytes
 //   u32 n_logs | per log: [20] address | u32 n_topics | [32] topic * n | u32 data_len | data
 //   u32 n_accounts (final state of every account the transaction changed or touched):

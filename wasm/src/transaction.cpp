@@ -126,6 +126,7 @@ void write_invalid(ByteWriter& out, uint32_t reason) {
   out.u32(reason);
   out.u64(0);
   out.u64(0);
+  out.word(u256{});  // deferred tip
   out.address(Address{});
   out.u32(0);  // return data
   out.u32(0);  // logs
@@ -241,25 +242,24 @@ void run_transaction(const uint8_t* input, size_t len, State& state, ByteWriter&
   int64_t gas_used = int64_t(tx.gas_limit) - r.gas_left;
   const int64_t refund = std::min<int64_t>(std::max<int64_t>(state.refund(), 0), gas_used / gas::kMaxRefundQuotient);
   gas_used -= refund;
-  // EVM_FLAG_DEFER_COINBASE: the host credits the tip itself, so the coinbase is not loaded here.
+  // EVM_FLAG_DEFER_COINBASE: the host credits the tip (reported as deferred_tip) itself, so the
+  // coinbase is not loaded here.
   const bool defer_coinbase = tx.flags & EVM_FLAG_DEFER_COINBASE;
   Account* coinbase = defer_coinbase ? nullptr : &state.get(block.coinbase);
+  u256 deferred_tip{};
   if (pays) {
     state.set_balance(sender, sender.balance + price * u256::from(tx.gas_limit - uint64_t(gas_used)));
-    if (coinbase) {
-      const u256 tip = (price - block.base_fee) * u256::from(uint64_t(gas_used));
-      if (is_zero(tip)) {
-        if (coinbase->is_empty()) state.touch(*coinbase);
-      } else {
-        state.set_balance(*coinbase, coinbase->balance + tip);
-      }
-    }
+    const u256 tip = (price - block.base_fee) * u256::from(uint64_t(gas_used));
+    if (!coinbase) deferred_tip = tip;
+    else if (!is_zero(tip)) state.set_balance(*coinbase, coinbase->balance + tip);
+    else if (coinbase->is_empty()) state.touch(*coinbase);
   }
 
   out.u32(r.status == Status::Success ? EVM_SUCCESS : r.status == Status::Revert ? EVM_REVERT : EVM_FAILURE);
   out.u32(EVM_INVALID_NONE);
   out.u64(uint64_t(gas_used));
   out.u64(uint64_t(refund));
+  out.word(deferred_tip);
   out.address(r.status == Status::Success && !tx.has_to ? r.created : Address{});
   out.u32(uint32_t(r.output.size()));
   out.raw(r.output.data(), r.output.size());
