@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AccountChange, BlockEnv, HostAccount, TxInput } from "../../src/exec/abi";
+import { type AccountChange, type BlockEnv, ExecStatus, type HostAccount, type TxInput } from "../../src/exec/abi";
 import { EvmCore } from "../../src/exec/core";
 import { bigintToBytes32, hexToBytes } from "../../src/crypto/index";
 import { ParallelExecutor, SerialExecutor, type BatchState } from "../../src/parallel/index";
@@ -227,6 +227,25 @@ describe("special cases", () => {
     const { state, w } = world();
     const txs = Array.from({ length: 10 }, (_, i) => w.tx(sender(i % 4), sender(5), new Uint8Array(0), 21_000n, { maxPriorityFeePerGas: 0n }));
     await same(state, txs);
+  });
+
+  test("senders that pay nothing (no validation) owe the coinbase nothing, not even a touch", async () => {
+    const { state, w } = world();
+    // A coinbase that does not exist: a zero tip would touch (delete) it, no payment must not.
+    const cbEnv = blockEnv(addr(12, 0));
+    const txs: TxInput[] = [];
+    for (let i = 0; i < 12; i++) {
+      txs.push(w.tx(sender(i % 6), sender(7), new Uint8Array(0), 21_000n, { value: 1n, noValidation: i % 3 !== 2 }));
+      // A coinbase reader sees the sum of every earlier tip: the free ones add nothing.
+      if (i === 8) txs.push(w.tx(sender(6), addr(12, 0), new Uint8Array(0), 21_000n, { value: 5n }));
+    }
+    const a = cloneMemoryState(state);
+    const b = cloneMemoryState(state);
+    const expected = await serial.execute(cbEnv, txs, a);
+    expect(expected.every((r) => r.status === ExecStatus.Success)).toBe(true);
+    expect(await exec.execute(cbEnv, txs, b)).toEqual(expected);
+    expect(b.root()).toEqual(a.root());
+    expect(exec.lastStats!.serialTail).toBe(0);
   });
 
   test("a batch one sender dominates runs serially", async () => {
