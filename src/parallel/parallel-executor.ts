@@ -25,9 +25,10 @@
 //     only the fields that differ from what it read (txn-executor.ts), so an ERC-20 transfer
 //     conflicts with another only through the balances it shares.
 //   - The coinbase would make every transaction conflict with every other: each one credits
-//     its tip. Workers run the core with EVM_FLAG_DEFER_COINBASE, which skips the credit and
-//     never loads the coinbase, and the main thread credits tips in order afterwards
-//     (coinbase-credit.ts), giving each result the coinbase change serial would report. A
+//     its tip. Workers run the core with EVM_FLAG_DEFER_COINBASE, which skips the credit,
+//     never loads the coinbase and reports the tip owed in the output, and the main thread
+//     credits tips in order afterwards (coinbase-credit.ts), giving each result the coinbase
+//     change serial would report. A
 //     transaction that reads the coinbase itself (pays it, is sent by it, asks its balance)
 //     is detected when the core asks for it, and runs undeferred against the coinbase as the
 //     tips of all earlier transactions leave it (mv-reads.ts `coinbase`).
