@@ -105,6 +105,12 @@ export const enum FailReason {
   HeapFull = 1,
   /** A worker threw; the message is in its finish report. */
   WorkerError = 2,
+  /**
+   * Nothing moved for ParallelExecutorOptions.stallTimeoutMs while the main thread waited on a
+   * worker's transaction: the worker is taken for dead (terminated, replaced) and the rest of the
+   * batch runs serially.
+   */
+  WorkerStalled = 3,
 }
 
 export const FALLBACK_NAMES: Record<number, string> = {
@@ -117,6 +123,7 @@ export const FAIL_NAMES: Record<number, string> = {
   [FailReason.None]: "",
   [FailReason.HeapFull]: "shared heap full",
   [FailReason.WorkerError]: "worker error",
+  [FailReason.WorkerStalled]: "a worker stopped responding",
 };
 
 /** Where workers get the pre-batch state (Control.USE_LMDB). */

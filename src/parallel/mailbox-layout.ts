@@ -41,6 +41,8 @@ export const Mailbox = {
   CODE_LEN: 43,
   /** 1 while the worker sleeps on STATE: only then does the answer need a notify. */
   SLEEPING: 44,
+  /** Control.GEN of the last batch the worker finished (written before Control.FINISHED counts it). */
+  FINISHED_GEN: 45,
 
   /** Doorbell state, waited on by a parked worker. */
   DOORBELL: 48,

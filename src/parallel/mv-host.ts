@@ -78,6 +78,11 @@ export class MvHost implements HostState {
   whileWaiting: (() => void) | null = null;
   /** Called at each read the core makes (the main thread answers the workers' mailboxes there). */
   poll: (() => void) | null = null;
+  /**
+   * How long to wait for another thread's base load before taking it for dead and throwing
+   * WorkerStalledError (the main thread, whose executor then finishes the batch serially).
+   */
+  stallMs = Infinity;
 
   constructor(
     private readonly heap: SharedHeap,
@@ -320,7 +325,9 @@ export class MvHost implements HostState {
   private waitLoaded(at: number): void {
     const i32 = this.i32;
     const hook = this.whileWaiting;
-    for (let v = Atomics.load(i32, at); !(v & BaseFlags.Loaded); v = Atomics.load(i32, at)) {
+    const since = this.stallMs === Infinity ? 0 : performance.now();
+    for (let v = Atomics.load(i32, at), n = 0; !(v & BaseFlags.Loaded); v = Atomics.load(i32, at)) {
+      if (since !== 0 && ++n % 1024 === 0 && performance.now() - since > this.stallMs) throw new WorkerStalledError();
       if (hook !== null) hook();
       else if (v & BaseFlags.Waiting || Atomics.compareExchange(i32, at, v, v | BaseFlags.Waiting) === v) Atomics.wait(i32, at, v | BaseFlags.Waiting, 1);
     }
@@ -338,6 +345,14 @@ export class MvHost implements HostState {
       return;
     }
     this.waitLoaded(at);
+  }
+}
+
+/** A base value another thread started loading never came (see MvHost.stallMs). */
+export class WorkerStalledError extends Error {
+  override name = "WorkerStalledError";
+  constructor() {
+    super("a worker stopped responding while loading pre-batch state");
   }
 }
 

@@ -78,7 +78,7 @@
 // and 5x.
 import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, deferredTip, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
-import { HostBaseReader, LmdbBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
+import { HostBaseReader, type LmdbBaseConfig, LmdbBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
 import { bytesEqual } from "../crypto/hex";
 import { CoinbaseCredit } from "./coinbase-credit";
 import { Control, FAIL_NAMES, FailReason, FallbackReason, FALLBACK_NAMES, LmdbUse } from "./control-layout";
@@ -86,7 +86,7 @@ import { writePendingAccounts } from "./pending-accounts";
 import { hashAddress } from "../crypto/byte-hash";
 import { HeapFullError, SharedHeap } from "./heap";
 import { Doorbell, Mailbox, MAILBOX_WORDS, MailboxState, STATS_FIELDS } from "./mailbox-layout";
-import { MvHost } from "./mv-host";
+import { MvHost, WorkerStalledError } from "./mv-host";
 import { VersionedReads } from "./mv-reads";
 import { CommittedWrites } from "./committed-writes";
 import { ModeChooser } from "./mode-chooser";
@@ -95,6 +95,7 @@ import { Scheduler, sleepOnWake } from "./scheduler";
 import { INC_SHIFT, READ_WORDS, ReadEntry, Txn, TxnFlags, TXN_WORDS, TxnStatus } from "./txn-layout";
 import { type BatchExecutor, type BatchState, type BatchStats, Task, TaskKind } from "./types";
 import type { FromWorker, ToWorker } from "./worker";
+import type { Logger } from "../log/logger";
 import { TxnExecutor, type WorkerStats } from "./txn-executor";
 
 export interface ParallelExecutorOptions {
@@ -151,6 +152,16 @@ export interface ParallelExecutorOptions {
   adaptive?: boolean;
   /** Measure the main thread's commit time (BatchStats.commitNs; two clock reads per pass). Default false. */
   timeCommit?: boolean;
+  /**
+   * How long the main thread waits on workers without anything moving before it takes the
+   * silent ones for dead (a worker thread that exited mid-batch would otherwise hang it): the
+   * rest of the batch runs serially, and the workers are terminated and replaced before the next
+   * one. Results never depend on it; a worker that is only slow costs a replacement. Default
+   * 30,000 ms, far beyond any one transaction under a block gas limit.
+   */
+  stallTimeoutMs?: number;
+  /** Where to report workers replaced (warn). */
+  log?: Logger;
 }
 
 const MAX_HEAP_BYTES = 1 << 30;
@@ -182,6 +193,8 @@ interface PoolWorker {
   worker: Worker;
   mailbox: SharedArrayBuffer;
   mb: Int32Array;
+  /** The thread exited, or stopped answering (stallTimeoutMs): replaced before the next batch. */
+  lost: boolean;
 }
 
 /** The main thread's Block-STM participant over the current heap. */
@@ -207,7 +220,11 @@ export class ParallelExecutor implements BatchExecutor {
   /** The main thread's core was unwound mid-transaction: load a fresh one before the next batch. */
   private mainSuspect = false;
   private mainReload: Promise<void> | null = null;
+  /** Lost workers being replaced (replaceLost): batches run serially until it settles. */
+  private replacing: Promise<void> | null = null;
   private readonly codeCache = new Map<string, Uint8Array>();
+  /** Id for the next worker started (ids only name workers in messages). */
+  private nextWorkerId: number;
   /** Answers the workers' pending mailbox requests (beginMain binds it to the batch's state). */
   private serve: () => void = () => {};
   /** Main-thread commit time of the running batch (BatchStats.commitNs). */
@@ -219,7 +236,7 @@ export class ParallelExecutor implements BatchExecutor {
   private readonly committed: CommittedWrites;
 
   private constructor(
-    private readonly pool: PoolWorker[],
+    private pool: PoolWorker[],
     readonly core: EvmCore,
     private mainCore: EvmCore,
     private readonly module: WebAssembly.Module,
@@ -229,8 +246,12 @@ export class ParallelExecutor implements BatchExecutor {
     heap: SharedHeap,
     adaptive: boolean,
     private readonly timeCommit: boolean,
+    private readonly stallMs: number,
+    private readonly log: Logger | null,
   ) {
     this.chooser = adaptive ? new ModeChooser() : null;
+    for (const w of pool) watch(w);
+    this.nextWorkerId = pool.length;
     this.heap = heap;
     this.committed = new CommittedWrites();
     this.buildMain();
@@ -243,23 +264,16 @@ export class ParallelExecutor implements BatchExecutor {
     const core = options.core ?? (await EvmCore.load("wasm", module));
     const mainCore = await mainThreadCore(module, false);
     const heap = SharedHeap.create(options.heapBytes ?? 64 << 20);
-    const pool: PoolWorker[] = [];
-    const ready: Promise<void>[] = [];
-    for (let id = 0; id < n - 1; id++) {
-      const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
-      const mailbox = new SharedArrayBuffer(MAILBOX_WORDS * 4);
-      pool.push({ worker, mailbox, mb: new Int32Array(mailbox) });
-      ready.push(
-        new Promise((resolve, reject) => {
-          worker.onmessage = (e: MessageEvent<FromWorker>) => e.data.type === "ready" && resolve();
-          worker.onerror = (e) => reject(new Error(`parallel worker ${id} failed to start: ${e.message}`));
-        }),
-      );
-      const init: ToWorker = { type: "init", id, module, heap: heap.buffer, mailbox, lmdb: options.lmdb ? { path: options.lmdb.path } : null };
-      worker.postMessage(init);
-    }
+    const lmdb = options.lmdb ? { path: options.lmdb.path } : null;
+    const spawned = Array.from({ length: n - 1 }, (_, id) => spawnWorker(id, module, heap.buffer, lmdb));
+    const pool = spawned.map((s) => s.w);
+    const ready = spawned.map((s) => s.ready);
     await Promise.all(ready);
-    return new ParallelExecutor(pool, core, mainCore, module, options.minParallelBatch ?? 32, options.minSenderParallelism ?? 2, options.lmdb, heap, options.adaptive ?? true, options.timeCommit ?? false);
+    return new ParallelExecutor(
+      pool, core, mainCore, module, options.minParallelBatch ?? 32, options.minSenderParallelism ?? 2, options.lmdb, heap,
+      options.adaptive ?? true, options.timeCommit ?? false, options.stallTimeoutMs ?? 30_000,
+      options.log ?? null,
+    );
   }
 
   /** Threads executing a parallel batch: the main thread and the workers. */
@@ -276,12 +290,15 @@ export class ParallelExecutor implements BatchExecutor {
     const lmdbReader = this.lmdb ? new LmdbBaseReader(heap, { path: this.lmdb.path }, reader, this.codeCache) : null;
     const versions = new VersionedReads(heap, mv, sched);
     const host = new MvHost(heap, mv, versions, reader);
+    host.stallMs = this.stallMs;
     const ex = new TxnExecutor(heap, mv, sched, versions, host, this.mainCore);
     this.main = { sched, mv, reader, lmdbReader, host, ex };
   }
 
   async execute(env: BlockEnv, txs: TxInput[], state: BatchState): Promise<ExecResult[]> {
     if (this.mainReload) await this.mainReload;
+    if (this.pool.some((w) => w.lost)) this.replacing ??= this.replaceLost();
+    if (this.replacing) await this.replacing;
     return this.executeSync(env, txs, state);
   }
 
@@ -296,6 +313,10 @@ export class ParallelExecutor implements BatchExecutor {
     const chosen = this.chooser?.choose(txs.length) ?? "parallel";
     if (chosen === "serial") return this.runSerial(env, txs, state, t0, "serial measured faster for batches of this size");
     if (this.mainSuspect) return this.runSerial(env, txs, state, t0, "main thread's core reloading after an error");
+    if (this.replacing !== null || this.pool.some((w) => w.lost)) {
+      this.replacing ??= this.replaceLost();
+      return this.runSerial(env, txs, state, t0, "replacing a worker that exited or stopped responding");
+    }
     try {
       this.layOut(env, txs, Math.min(txs.length, LAID_OUT_FIRST));
     } catch {
@@ -345,6 +366,35 @@ export class ParallelExecutor implements BatchExecutor {
       this.mainReload = null;
       this.buildMain();
     });
+  }
+
+  /**
+   * Terminates the lost workers and starts new ones. A thread that stopped responding may still
+   * be running: every worker moves to a fresh heap, so nothing it writes can reach a later batch.
+   */
+  private async replaceLost(): Promise<void> {
+    const lost = this.pool.filter((w) => w.lost);
+    for (const w of lost) w.worker.terminate();
+    this.pool = this.pool.filter((w) => !w.lost);
+    this.replaceHeap(this.heap.buffer.byteLength);
+    const lmdb = this.lmdb ? { path: this.lmdb.path } : null;
+    const spawned = lost.map(() => spawnWorker(this.nextWorkerId++, this.module, this.heap.buffer, lmdb));
+    try {
+      await Promise.all(spawned.map((s) => s.ready));
+    } catch (err) {
+      for (const s of spawned) s.w.worker.terminate();
+      this.replacing = null;
+      throw err;
+    }
+    for (const s of spawned) {
+      if (this.closed) s.w.worker.terminate();
+      else {
+        watch(s.w);
+        this.pool.push(s.w);
+      }
+    }
+    this.log?.warn("replaced parallel workers that exited or stopped responding", { replaced: lost.length });
+    this.replacing = null;
   }
 
   /** Writes the batch's geometry into a fresh heap, and the inputs of its first `first` transactions. */
@@ -462,18 +512,31 @@ export class ParallelExecutor implements BatchExecutor {
     }
   }
 
-  /** Serves the workers' reads until every one has left the batch; returns their reports. */
+  /**
+   * Serves the workers' reads until every one has left the batch; returns their reports. One
+   * that has not after stallTimeoutMs is taken for dead: terminated, and replaced before the next
+   * batch (which moves everyone to a fresh heap, as it might still be writing to this one).
+   */
   private waitForWorkers(host: MailboxHost): { workers: WorkerStats[]; errors: string[] } {
     const i32 = this.heap.i32;
+    const since = performance.now();
     for (;;) {
       const wake = Atomics.load(i32, Control.WAKE);
       for (const w of this.pool) serveMailbox(w.mailbox, this.heap, host);
       if (Atomics.load(i32, Control.FINISHED) >= this.pool.length) break;
+      if (performance.now() - since > this.stallMs) {
+        for (const w of this.pool) {
+          if (Atomics.load(w.mb, Mailbox.FINISHED_GEN) === this.gen) continue;
+          w.lost = true;
+          w.worker.terminate();
+        }
+        break;
+      }
       sleepOnWake(i32, wake, 5);
     }
     const workers: WorkerStats[] = [];
     const errors: string[] = [];
-    for (const w of this.pool) {
+    for (const w of this.pool.filter((w) => !w.lost)) {
       const stats = {} as WorkerStats;
       STATS_FIELDS.forEach((f, k) => (stats[f] = w.mb[Mailbox.STATS + k]!));
       workers.push(stats);
@@ -530,6 +593,8 @@ export class ParallelExecutor implements BatchExecutor {
     const task = new Task();
     const check = new Task();
     let spins = 0;
+    /** When the main thread started waiting with nothing moving (0: it is not waiting). */
+    let stalledSince = 0;
     /** A coinbase credit not applied yet (a later one will supersede it), and whether one was. */
     let pendingCredit: AccountChange | null = null;
     let credited = false;
@@ -605,6 +670,7 @@ export class ParallelExecutor implements BatchExecutor {
           chained += i32[e + Txn.NEIGHBOUR]!;
           next++;
           spins = 0;
+          stalledSince = 0;
           if (next % CHAIN_WINDOW === 0) {
             if (chained >= CHAIN_WINDOW * CHAIN_SHARE && next < sched.limit) sched.lowerLimit(next, FallbackReason.Chain);
             chained = 0;
@@ -620,10 +686,17 @@ export class ParallelExecutor implements BatchExecutor {
               Atomics.store(i32, Control.MAIN_WAIT, next + 1);
               if ((sched.status(next) & 3) !== TxnStatus.Executed && !sched.hasWork) sched.idle(wake, 1);
               Atomics.store(i32, Control.MAIN_WAIT, 0);
+              if (stalledSince === 0) stalledSince = performance.now();
+              else if (performance.now() - stalledSince > this.stallMs) {
+                // The thread running transaction `next` is gone (or hopelessly slow): the rest runs serially.
+                Atomics.compareExchange(i32, Control.FAIL, FailReason.None, FailReason.WorkerStalled);
+                break;
+              }
             }
             continue;
           }
         }
+        stalledSince = 0;
         if (task.txn >= sched.limit) {
           task.kind = TaskKind.None;
           continue;
@@ -634,7 +707,8 @@ export class ParallelExecutor implements BatchExecutor {
     } catch (err) {
       this.mainSuspect = true;
       this.reloadMainCore();
-      if (!(err instanceof HeapFullError)) {
+      if (err instanceof WorkerStalledError) Atomics.compareExchange(i32, Control.FAIL, FailReason.None, FailReason.WorkerStalled);
+      else if (!(err instanceof HeapFullError)) {
         Atomics.compareExchange(i32, Control.FAIL, FailReason.None, FailReason.WorkerError);
         throw err;
       }
@@ -746,7 +820,11 @@ export class ParallelExecutor implements BatchExecutor {
   private grow(): void {
     this.bucketsPerTxn = Math.min(this.bucketsPerTxn * 2, 4096);
     const bytes = Math.min(this.heap.buffer.byteLength * 2, MAX_HEAP_BYTES);
-    if (bytes === this.heap.buffer.byteLength) return;
+    if (bytes !== this.heap.buffer.byteLength) this.replaceHeap(bytes);
+  }
+
+  /** Moves the main thread and every worker to a new heap of `bytes` for the next batch. */
+  private replaceHeap(bytes: number): void {
     this.heap = SharedHeap.create(bytes);
     this.buildMain();
     const m: ToWorker = { type: "heap", heap: this.heap.buffer };
@@ -767,6 +845,25 @@ export class ParallelExecutor implements BatchExecutor {
     }
     this.main.lmdbReader?.close();
   }
+}
+
+/** Starts worker `id` on `heap`; `ready` settles once it has loaded its core. */
+function spawnWorker(id: number, module: WebAssembly.Module, heap: SharedArrayBuffer, lmdb: LmdbBaseConfig | null): { w: PoolWorker; ready: Promise<void> } {
+  const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
+  const mailbox = new SharedArrayBuffer(MAILBOX_WORDS * 4);
+  const w: PoolWorker = { worker, mailbox, mb: new Int32Array(mailbox), lost: false };
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<FromWorker>) => e.data.type === "ready" && resolve();
+    worker.onerror = (e) => reject(new Error(`parallel worker ${id} failed to start: ${e.message}`));
+  });
+  const init: ToWorker = { type: "init", id, module, heap, mailbox, lmdb };
+  worker.postMessage(init);
+  return { w, ready };
+}
+
+/** Marks `w` lost when its thread exits (seen between batches: the main thread's loops are synchronous). */
+function watch(w: PoolWorker): void {
+  w.worker.addEventListener("close", () => (w.lost = true));
 }
 
 /** Sends a worker from its doorbell back to its event loop. */

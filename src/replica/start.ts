@@ -97,6 +97,7 @@ export async function startFollower(kind: FollowerKind, opts: FollowerOptions, l
       ? await ParallelExecutor.create({
           workers,
           core,
+          log,
           lmdb: {
             path: join(opts.datadir, "chain"),
             isCommitted: () => store !== null && store.db.commitsInFlight === 0 && !store.db.hasUncomputedChanges,

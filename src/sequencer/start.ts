@@ -109,6 +109,7 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
             adaptive,
             // "always" means every batch, however small.
             minParallelBatch: adaptive ? undefined : 1,
+            log,
             lmdb: {
               path: `${opts.datadir}/chain`,
               isCommitted: () => store.isCommitted(),
