@@ -28,10 +28,10 @@
 //     its tip. Workers run the core with EVM_FLAG_DEFER_COINBASE, which skips the credit,
 //     never loads the coinbase and reports the tip owed in the output, and the main thread
 //     credits tips in order afterwards (coinbase-credit.ts), giving each result the coinbase
-//     change serial would report. A
-//     transaction that reads the coinbase itself (pays it, is sent by it, asks its balance)
-//     is detected when the core asks for it, and runs undeferred against the coinbase as the
-//     tips of all earlier transactions leave it (mv-reads.ts `coinbase`).
+//     change serial would report. A transaction that reads the coinbase itself (pays it, is
+//     sent by it, asks its balance) is detected when the core asks for it, and runs undeferred
+//     against the coinbase as the tips of all earlier transactions leave it (mv-reads.ts
+//     `coinbase`).
 //   - Senders' nonces and balances conflict only when the same sender appears twice, which is
 //     a real dependency: the second transaction waits for the first.
 //   - Storage emptiness (EIP-7610, and whether the core asks for slots at all) is versioned as
@@ -371,6 +371,7 @@ export class ParallelExecutor implements BatchExecutor {
   /**
    * Terminates the lost workers and starts new ones. A thread that stopped responding may still
    * be running: every worker moves to a fresh heap, so nothing it writes can reach a later batch.
+   * A replacement that fails to start is left out: the executor goes on with fewer threads.
    */
   private async replaceLost(): Promise<void> {
     const lost = this.pool.filter((w) => w.lost);
@@ -379,21 +380,19 @@ export class ParallelExecutor implements BatchExecutor {
     this.replaceHeap(this.heap.buffer.byteLength);
     const lmdb = this.lmdb ? { path: this.lmdb.path } : null;
     const spawned = lost.map(() => spawnWorker(this.nextWorkerId++, this.module, this.heap.buffer, lmdb));
-    try {
-      await Promise.all(spawned.map((s) => s.ready));
-    } catch (err) {
-      for (const s of spawned) s.w.worker.terminate();
-      this.replacing = null;
-      throw err;
-    }
-    for (const s of spawned) {
-      if (this.closed) s.w.worker.terminate();
-      else {
-        watch(s.w);
-        this.pool.push(s.w);
+    const started = await Promise.allSettled(spawned.map((s) => s.ready));
+    let replaced = 0;
+    spawned.forEach((s, k) => {
+      if (this.closed || started[k]!.status === "rejected") {
+        s.w.worker.terminate();
+        return;
       }
-    }
-    this.log?.warn("replaced parallel workers that exited or stopped responding", { replaced: lost.length });
+      watch(s.w);
+      this.pool.push(s.w);
+      replaced++;
+    });
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    this.log?.warn("replaced parallel workers that exited or stopped responding", { lost: lost.length, replaced, ...(failed ? { error: String(failed.reason) } : {}) });
     this.replacing = null;
   }
 
