@@ -343,8 +343,9 @@ export interface HostState {
   blockHash(number: bigint): Uint8Array | undefined;
   /**
    * Optional fast path for a host that keeps accounts as bytes: writes the account record
-   * (ACCOUNT_RECORD_SIZE bytes, encodeAccountRecord's layout) into `out` and returns false
-   * when the account does not exist. When present, `accountCode` must be too.
+   * (ACCOUNT_RECORD_SIZE bytes, encodeAccountRecord's layout) into `out`, which starts at a
+   * 4-byte boundary, and returns false when the account does not exist. When present,
+   * `accountCode` must be too.
    */
   accountInto?(address: Uint8Array, out: Uint8Array): boolean;
   /** Code of an account accountInto reported (asked only when the core has not seen its code hash). */

@@ -125,21 +125,14 @@ export class MvHost implements HostState {
     if (!o.exists) return false;
     if (out !== this.accountOut) {
       this.accountOut = out;
-      this.accountOutWords = out.byteOffset % 4 === 0 ? new Int32Array(out.buffer, out.byteOffset, ACCOUNT_RECORD_SIZE >> 2) : new Int32Array(0);
+      this.accountOutWords = new Int32Array(out.buffer, out.byteOffset, ACCOUNT_RECORD_SIZE >> 2);
     }
+    // Every value sits at a word of the heap; the record's fields are word-aligned too.
     const w = this.accountOutWords;
-    if (w.length === 0) {
-      const u8 = this.u8;
-      copy(u8, o.nonceAt, out, 0, 8);
-      copy(u8, o.balanceAt, out, 8, 32);
-      copy(u8, o.codeHashAt, out, 40, 32);
-    } else {
-      // Every value sits at a word of the heap; the record's fields are word-aligned too.
-      const i32 = this.i32;
-      for (let k = 0; k < 2; k++) w[k] = i32[(o.nonceAt >> 2) + k]!;
-      for (let k = 0; k < 8; k++) w[2 + k] = i32[(o.balanceAt >> 2) + k]!;
-      for (let k = 0; k < 8; k++) w[10 + k] = i32[(o.codeHashAt >> 2) + k]!;
-    }
+    const i32 = this.i32;
+    for (let k = 0; k < 2; k++) w[k] = i32[(o.nonceAt >> 2) + k]!;
+    for (let k = 0; k < 8; k++) w[2 + k] = i32[(o.balanceAt >> 2) + k]!;
+    for (let k = 0; k < 8; k++) w[10 + k] = i32[(o.codeHashAt >> 2) + k]!;
     putU32(out, 72, o.codeLen);
     putU32(out, 76, o.hasStorage ? ACCOUNT_HAS_STORAGE : 0);
     return true;
@@ -354,10 +347,6 @@ export class WorkerStalledError extends Error {
   constructor() {
     super("a worker stopped responding while loading pre-batch state");
   }
-}
-
-function copy(from: Uint8Array, at: number, to: Uint8Array, dest: number, n: number): void {
-  for (let i = 0; i < n; i++) to[dest + i] = from[at + i]!;
 }
 
 function putU32(to: Uint8Array, at: number, v: number): void {

@@ -114,7 +114,7 @@ export interface ParallelExecutorOptions {
   /**
    * Batches with fewer transactions run serially. Default 32: below it Block-STM measured slower
    * than serial on two threads for both workloads `npx bun run bench parallel` sizes (ERC-20
-   * transfers gain from 32, plain transfers from 128); above it the mode chooser decides.
+   * transfers gain from 32, plain transfers from 128 or 256); above it the mode chooser decides.
    */
   minParallelBatch?: number;
   /**
@@ -297,8 +297,7 @@ export class ParallelExecutor implements BatchExecutor {
 
   async execute(env: BlockEnv, txs: TxInput[], state: BatchState): Promise<ExecResult[]> {
     if (this.mainReload) await this.mainReload;
-    if (this.pool.some((w) => w.lost)) this.replacing ??= this.replaceLost();
-    if (this.replacing) await this.replacing;
+    if (this.replacementPending()) await this.replacing;
     return this.executeSync(env, txs, state);
   }
 
@@ -313,10 +312,7 @@ export class ParallelExecutor implements BatchExecutor {
     const chosen = this.chooser?.choose(txs.length) ?? "parallel";
     if (chosen === "serial") return this.runSerial(env, txs, state, t0, "serial measured faster for batches of this size");
     if (this.mainSuspect) return this.runSerial(env, txs, state, t0, "main thread's core reloading after an error");
-    if (this.replacing !== null || this.pool.some((w) => w.lost)) {
-      this.replacing ??= this.replaceLost();
-      return this.runSerial(env, txs, state, t0, "replacing a worker that exited or stopped responding");
-    }
+    if (this.replacementPending()) return this.runSerial(env, txs, state, t0, "replacing a worker that exited or stopped responding");
     try {
       this.layOut(env, txs, Math.min(txs.length, LAID_OUT_FIRST));
     } catch {
@@ -366,6 +362,12 @@ export class ParallelExecutor implements BatchExecutor {
       this.mainReload = null;
       this.buildMain();
     });
+  }
+
+  /** Whether lost workers are being replaced (this.replacing), starting it if some are lost. */
+  private replacementPending(): boolean {
+    if (this.replacing === null && this.pool.some((w) => w.lost)) this.replacing = this.replaceLost();
+    return this.replacing !== null;
   }
 
   /**
@@ -535,7 +537,8 @@ export class ParallelExecutor implements BatchExecutor {
     }
     const workers: WorkerStats[] = [];
     const errors: string[] = [];
-    for (const w of this.pool.filter((w) => !w.lost)) {
+    for (const w of this.pool) {
+      if (w.lost) continue;
       const stats = {} as WorkerStats;
       STATS_FIELDS.forEach((f, k) => (stats[f] = w.mb[Mailbox.STATS + k]!));
       workers.push(stats);
