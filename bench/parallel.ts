@@ -7,7 +7,9 @@
 // checking that parallel results equal serial ones. From the dependency graph Block-STM
 // found and each transaction's measured serial cost it also simulates larger machines: the
 // speedup the bound max(critical path, work / cores) gives at 8..100 cores, and the same bound
-// with the main thread's measured in-order commit, which no number of cores shortens. The graphs are
+// with the main thread's measured in-order commit, which no number of cores shortens. Under each
+// row: where each thread's time went (laying out, committing, tasks, waiting), from more batches
+// timed part by part (ParallelExecutor.timeParts) after the timed runs. The graphs are
 // written as JSON (one file per workload) to --graphs (default: a temporary folder). The
 // "auto" row is the executor as the sequencer runs it (--parallel-mode auto): whichever of
 // Block-STM and serial measured faster for the batch size.
@@ -62,7 +64,7 @@ const lmdb = { path: join(datadir, "chain"), isCommitted: () => state.commitsInF
 // otherwise (so a batch one sender dominates runs serially, as in the sequencer), except that
 // every batch size is allowed to run in parallel.
 const executors: ParallelExecutor[] = [];
-for (let k = 1; k <= cores; k++) executors.push(await ParallelExecutor.create({ workers: k, core, minParallelBatch: 1, adaptive: false, lmdb, timeCommit: true }));
+for (let k = 1; k <= cores; k++) executors.push(await ParallelExecutor.create({ workers: k, core, minParallelBatch: 1, adaptive: false, lmdb }));
 // The dependency graph comes from a Block-STM run, whatever the heuristics would choose.
 const grapher = await ParallelExecutor.create({ workers: cores, core, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false, lmdb });
 const serial = new SerialExecutor(core);
@@ -80,7 +82,25 @@ interface Entry {
   simulated: Record<number, number>;
   /** The same, bound also by the main thread's in-order commit (as measured with the most threads here). */
   simulatedWithCommit: Record<number, number>;
+  /** Where the threads' time went, us per transaction (means over PARTS_RUNS batches timed part by part). */
+  parts: Parts;
 }
+
+interface Parts {
+  mainLayoutUs: number;
+  mainCommitUs: number;
+  mainTaskUs: number;
+  mainWaitUs: number;
+  /** Per worker. */
+  workerTaskUs: number;
+  workerWaitUs: number;
+}
+
+/**
+ * Batches run after each row's timed runs with clock reads around every part on every thread
+ * (ParallelExecutor.timeParts): kept out of the timed runs, which they would slow by a few percent.
+ */
+const PARTS_RUNS = 20;
 const entries: Entry[] = [];
 const serialRows: { workload: WorkloadName; txPerSec: number }[] = [];
 const autoRows: { workload: WorkloadName; workers: number; txPerSec: number; speedupVsSerial: number; parallelRuns: number; runs: number }[] = [];
@@ -115,6 +135,36 @@ async function paired(fn: () => Promise<unknown>, baseline: (() => Promise<unkno
     await run(fn, samples);
   }
   return { ns: median(samples), baselineNs: baseline ? median(base) : NaN };
+}
+
+/** PARTS_RUNS batches of `txs` on `ex` with its parts timed: their mean per transaction, and each batch's commit time. */
+async function timeParts(ex: ParallelExecutor, txs: TxInput[]): Promise<{ parts: Parts; commits: number[] }> {
+  const sum = { mainLayoutNs: 0, commitNs: 0, mainTaskNs: 0, mainWaitNs: 0, workerTaskNs: 0, workerWaitNs: 0 };
+  const commits: number[] = [];
+  let runs = 0;
+  ex.timeParts = true;
+  for (let r = 0; r < PARTS_RUNS; r++) {
+    await ex.execute(env, txs, state);
+    state.discard();
+    const s = ex.lastStats!;
+    if (s.parts === null) continue;
+    runs++;
+    commits.push(s.commitNs);
+    sum.commitNs += s.commitNs;
+    for (const k of ["mainLayoutNs", "mainTaskNs", "mainWaitNs", "workerTaskNs", "workerWaitNs"] as const) sum[k] += s.parts[k];
+  }
+  ex.timeParts = false;
+  const us = (ns: number, threads = 1) => (runs === 0 ? 0 : round(ns / runs / txs.length / threads / 1e3));
+  const workers = Math.max(1, ex.workers - 1);
+  const parts = {
+    mainLayoutUs: us(sum.mainLayoutNs),
+    mainCommitUs: us(sum.commitNs),
+    mainTaskUs: us(sum.mainTaskNs),
+    mainWaitUs: us(sum.mainWaitNs),
+    workerTaskUs: us(sum.workerTaskNs, workers),
+    workerWaitUs: us(sum.workerWaitNs, workers),
+  };
+  return { parts, commits };
 }
 
 /** Each workload's batch: valid against the committed state, as every run is discarded after. */
@@ -179,13 +229,10 @@ for (const name of WORKLOADS) {
   log("  workers     tx/s   speedup  reexec/tx  aborts  (workers: executing threads, the main thread included)");
   let commitNs = NaN;
   for (const ex of executors) {
-    const commits: number[] = [];
-    const { ns, baselineNs } = await paired(async () => {
-      await ex.execute(env, txs, state);
-      commits.push(ex.lastStats!.commitNs);
-    }, runSerial);
-    if (ex.workers === cores) commitNs = median(commits.slice(-RUNS));
+    const { ns, baselineNs } = await paired(() => ex.execute(env, txs, state), runSerial);
     const s = ex.lastStats!;
+    const { parts, commits } = await timeParts(ex, txs);
+    if (ex.workers === cores) commitNs = median(commits);
     const e: Entry = {
       workload: name,
       workers: ex.workers,
@@ -196,9 +243,14 @@ for (const name of WORKLOADS) {
       mode: s.mode,
       simulated,
       simulatedWithCommit,
+      parts,
     };
     entries.push(e);
     log(`  ${String(e.workers).padStart(7)} ${fmt(e.txPerSec).padStart(8)} ${e.speedupVsSerial.toFixed(2).padStart(8)}x ${e.reexecPerTx.toFixed(3).padStart(10)} ${String(e.validationAborts).padStart(7)}${fallbackNote(s)}`);
+    if (s.mode === "parallel") {
+      const workers = ex.workers > 1 ? `; each worker runs tasks ${parts.workerTaskUs}, waits ${parts.workerWaitUs}` : "";
+      log(`          us per tx: main thread lays out ${parts.mainLayoutUs}, commits ${parts.mainCommitUs}, runs tasks ${parts.mainTaskUs}, waits ${parts.mainWaitUs}${workers}`);
+    }
   }
   // Three bounds on a machine with p cores: the longest dependency chain, the work shared out,
   // and the main thread's in-order commit (as measured with the most threads here), which no

@@ -34,6 +34,8 @@ export const Control = {
   FAIL: 4 * LINE + 3,
   /** Workers that have left the batch loop (the main thread waits for all of them). */
   FINISHED: 4 * LINE + 4,
+  /** 1: threads time their tasks and waits (ParallelExecutor.timeParts, BatchStats.parts). */
+  TIME_PARTS: 4 * LINE + 5,
 
   // ---- Line 5: batch geometry, written by the main thread before the batch ----
   /** Transactions in the batch. */

@@ -4,6 +4,7 @@ export {
   type BatchExecutor,
   type BatchState,
   type BatchStats,
+  type ThreadParts,
   type TxnIndex,
   type Incarnation,
   type Version,

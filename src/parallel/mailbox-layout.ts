@@ -49,12 +49,12 @@ export const Mailbox = {
   /** The worker's counters for the last batch (WorkerStats, in its field order). */
   STATS: 49,
   /** Length in bytes of the last batch's error message (0: none), then the UTF-8 bytes. */
-  ERROR_LEN: 53,
-  ERROR: 54,
+  ERROR_LEN: 55,
+  ERROR: 56,
 } as const;
 
 /** The order of WorkerStats' fields at Mailbox.STATS. */
-export const STATS_FIELDS = ["executions", "validations", "validationAborts", "dependencyWaits"] as const satisfies readonly (keyof WorkerStats)[];
+export const STATS_FIELDS = ["executions", "validations", "validationAborts", "dependencyWaits", "taskUs", "waitUs"] as const satisfies readonly (keyof WorkerStats)[];
 
 /** Bytes of an error message kept (the rest is cut). */
 export const MAILBOX_ERROR_BYTES = 1024;

@@ -150,8 +150,8 @@ export interface ParallelExecutorOptions {
    * its size on this machine (mode-chooser.ts). Default true; false always tries Block-STM.
    */
   adaptive?: boolean;
-  /** Measure the main thread's commit time (BatchStats.commitNs; two clock reads per pass). Default false. */
-  timeCommit?: boolean;
+  /** Initial value of `timeParts`. Default false. */
+  timeParts?: boolean;
   /**
    * How long the main thread waits on workers without anything moving before it takes the
    * silent ones for dead (a worker thread that exited mid-batch would otherwise hang it): the
@@ -211,6 +211,11 @@ interface MainParts {
 export class ParallelExecutor implements BatchExecutor {
   /** What the last batch did. */
   lastStats: BatchStats | null = null;
+  /**
+   * Time where each thread's time goes in parallel batches (BatchStats.commitNs and .parts): two
+   * clock reads around every commit pass, task and wait, on every thread. Read when a batch starts.
+   */
+  timeParts: boolean;
   private heap: SharedHeap;
   /** Hash-table buckets reserved per transaction (grows when a batch fills the table). */
   private bucketsPerTxn = 64;
@@ -227,8 +232,9 @@ export class ParallelExecutor implements BatchExecutor {
   private nextWorkerId: number;
   /** Answers the workers' pending mailbox requests (beginMain binds it to the batch's state). */
   private serve: () => void = () => {};
-  /** Main-thread commit time of the running batch (BatchStats.commitNs). */
+  /** The running batch's BatchStats.commitNs and main-thread parts, with timeParts. */
   private commitNs = 0;
+  private readonly mainParts = { layoutNs: 0, taskNs: 0, waitNs: 0 };
   /** Per transaction of the batch: the sender's previous transaction plus one (0: none). */
   private prevSameSender = new Int32Array(0);
   private lastBySender = new Int32Array(0);
@@ -245,11 +251,12 @@ export class ParallelExecutor implements BatchExecutor {
     private readonly lmdb: ParallelExecutorOptions["lmdb"],
     heap: SharedHeap,
     adaptive: boolean,
-    private readonly timeCommit: boolean,
+    timeParts: boolean,
     private readonly stallMs: number,
     private readonly log: Logger | null,
   ) {
     this.chooser = adaptive ? new ModeChooser() : null;
+    this.timeParts = timeParts;
     for (const w of pool) watch(w);
     this.nextWorkerId = pool.length;
     this.heap = heap;
@@ -271,7 +278,7 @@ export class ParallelExecutor implements BatchExecutor {
     await Promise.all(ready);
     return new ParallelExecutor(
       pool, core, mainCore, module, options.minParallelBatch ?? 32, options.minSenderParallelism ?? 2, options.lmdb, heap,
-      options.adaptive ?? true, options.timeCommit ?? false, options.stallTimeoutMs ?? 30_000,
+      options.adaptive ?? true, options.timeParts ?? false, options.stallTimeoutMs ?? 30_000,
       options.log ?? null,
     );
   }
@@ -334,6 +341,7 @@ export class ParallelExecutor implements BatchExecutor {
       const preload = this.heap.i32[Control.USE_LMDB] !== LmdbUse.All;
       if (preload) this.preloadAccounts(txs, 0, first);
       this.layOutInputs(env, txs, first, txs.length, preload);
+      if (this.heap.i32[Control.TIME_PARTS]) this.mainParts.layoutNs = Bun.nanoseconds() - t0;
       committed = this.runMain(env, txs, state);
     } catch (err) {
       // A heap too small for the inputs is marked failed and the batch runs serially.
@@ -404,6 +412,8 @@ export class ParallelExecutor implements BatchExecutor {
     const { i32, u8 } = heap;
     heap.reset();
     this.commitNs = 0;
+    this.mainParts.layoutNs = this.mainParts.taskNs = this.mainParts.waitNs = 0;
+    i32[Control.TIME_PARTS] = this.timeParts ? 1 : 0;
     const n = txs.length;
     // One 64-byte cache line per transaction: threads working on neighbours share no line.
     const table = (heap.alloc(n * TXN_WORDS + 16) + 15) & ~15;
@@ -589,7 +599,8 @@ export class ParallelExecutor implements BatchExecutor {
     const { sched, host: mvHost, ex } = this.main;
     const heap = this.heap;
     const { i32, u8 } = heap;
-    const timeCommit = this.timeCommit;
+    const timed = i32[Control.TIME_PARTS] === 1;
+    const parts = this.mainParts;
     const serve = this.serve;
     const results: ExecResult[] = [];
     const task = new Task();
@@ -622,7 +633,7 @@ export class ParallelExecutor implements BatchExecutor {
         while (next < sched.limit) {
           const s = sched.status(next);
           if ((s & 3) !== TxnStatus.Executed) break;
-          if (c0 === 0 && timeCommit) c0 = Bun.nanoseconds();
+          if (c0 === 0 && timed) c0 = Bun.nanoseconds();
           const inc = s >>> INC_SHIFT;
           const e = table + next * TXN_WORDS;
           // Every lower transaction is final: if this one read what they left, so is it.
@@ -686,7 +697,9 @@ export class ParallelExecutor implements BatchExecutor {
             // little, then sleep until it finishes (or new work appears).
             if (++spins > 64) {
               Atomics.store(i32, Control.MAIN_WAIT, next + 1);
+              const w0 = timed ? Bun.nanoseconds() : 0;
               if ((sched.status(next) & 3) !== TxnStatus.Executed && !sched.hasWork) sched.idle(wake, 1);
+              if (timed) parts.waitNs += Bun.nanoseconds() - w0;
               Atomics.store(i32, Control.MAIN_WAIT, 0);
               if (stalledSince === 0) stalledSince = performance.now();
               else if (performance.now() - stalledSince > this.stallMs) {
@@ -703,8 +716,10 @@ export class ParallelExecutor implements BatchExecutor {
           task.kind = TaskKind.None;
           continue;
         }
+        const t0 = timed ? Bun.nanoseconds() : 0;
         if (task.kind === TaskKind.Execute) ex.execute(task);
         else ex.validate(task);
+        if (timed) parts.taskNs += Bun.nanoseconds() - t0;
       }
     } catch (err) {
       this.mainSuspect = true;
@@ -754,6 +769,15 @@ export class ParallelExecutor implements BatchExecutor {
       fallback,
       incarnations,
       commitNs: this.commitNs,
+      parts: i32[Control.TIME_PARTS]
+        ? {
+            mainLayoutNs: this.mainParts.layoutNs,
+            mainTaskNs: this.mainParts.taskNs,
+            mainWaitNs: this.mainParts.waitNs,
+            workerTaskNs: stats.workers.reduce((a, w) => a + w.taskUs * 1000, 0),
+            workerWaitNs: stats.workers.reduce((a, w) => a + w.waitUs * 1000, 0),
+          }
+        : null,
       preState: PRE_STATE_NAMES[i32[Control.USE_LMDB] as LmdbUse],
       wallNs: Bun.nanoseconds() - t0,
     };
@@ -811,6 +835,7 @@ export class ParallelExecutor implements BatchExecutor {
       fallback: why,
       incarnations: new Uint16Array(n).fill(1),
       commitNs: 0,
+      parts: null,
       preState: null,
       wallNs: Bun.nanoseconds() - t0,
     };

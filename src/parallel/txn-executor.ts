@@ -28,13 +28,16 @@ export interface WorkerStats {
   validations: number;
   validationAborts: number;
   dependencyWaits: number;
+  /** Time running tasks and waiting for work, in microseconds (with Control.TIME_PARTS, else 0). */
+  taskUs: number;
+  waitUs: number;
 }
 
 /** The fields a ReadEntry.AccountBase covers. */
 const ACCOUNT_FIELDS = [Field.Nonce, Field.Balance, Field.Code, Field.Exists] as const;
 
 export class TxnExecutor {
-  readonly stats: WorkerStats = { executions: 0, validations: 0, validationAborts: 0, dependencyWaits: 0 };
+  readonly stats: WorkerStats = { executions: 0, validations: 0, validationAborts: 0, dependencyWaits: 0, taskUs: 0, waitUs: 0 };
   private readonly i32: Int32Array;
   private readonly u8: Uint8Array;
   private readonly out = new ReadOutcome();
@@ -56,7 +59,8 @@ export class TxnExecutor {
 
   beginBatch(): void {
     this.coinbase = this.u8.slice(Control.COINBASE * 4, Control.COINBASE * 4 + 20);
-    this.stats.executions = this.stats.validations = this.stats.validationAborts = this.stats.dependencyWaits = 0;
+    const s = this.stats;
+    s.executions = s.validations = s.validationAborts = s.dependencyWaits = s.taskUs = s.waitUs = 0;
   }
 
   /** Block-STM try_execute. Returns true when `task` holds the next task to run. */

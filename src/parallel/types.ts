@@ -76,6 +76,22 @@ export interface BatchExecutor {
   close(): Promise<void>;
 }
 
+/**
+ * A parallel batch's time by thread and part, from clock reads around each part; what no part
+ * covers is the scheduler's loop handing out tasks.
+ */
+export interface ThreadParts {
+  /** Main thread: laying out the inputs (before it starts committing). */
+  mainLayoutNs: number;
+  /** Main thread: Block-STM tasks run between commits. */
+  mainTaskNs: number;
+  /** Main thread: asleep until the transaction to commit next has run elsewhere. */
+  mainWaitNs: number;
+  /** The Bun workers together: running tasks, and asleep with none to hand out. */
+  workerTaskNs: number;
+  workerWaitNs: number;
+}
+
 /** What one parallel batch did, for benchmarks and logs. */
 export interface BatchStats {
   txs: number;
@@ -99,9 +115,11 @@ export interface BatchStats {
   /**
    * Main-thread time spent committing (final validation, decoding, crediting tips, applying to
    * the state): the in-order part of a batch that no number of threads shortens. 0 when serial,
-   * and unless the executor was created with `timeCommit`.
+   * and unless the executor's `timeParts` is on.
    */
   commitNs: number;
+  /** Where the rest of the threads' time went, with `timeParts` on; null otherwise and when serial. */
+  parts: ThreadParts | null;
   /**
    * Where the workers read the pre-batch state: all from LMDB, from LMDB but for the accounts of
    * commits still being written, or all through the main thread. Null when serial.

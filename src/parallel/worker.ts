@@ -118,21 +118,29 @@ function runTasks(ex: TxnExecutor, base: BaseReader): void {
   base.beginBatch();
   ex.beginBatch();
   const task = new Task();
+  const timed = heap.i32[Control.TIME_PARTS] === 1;
+  const stats = ex.stats;
   for (;;) {
     if (task.kind === TaskKind.None) {
       const wake = sched.wakeCounter;
       if (sched.nextTask(task)) continue;
       if (sched.done) break;
       // Sleep only when nothing is left to hand out; otherwise the next index may be ready now.
-      if (!sched.hasWork) sched.idle(wake, 1);
+      if (!sched.hasWork) {
+        const t0 = timed ? Bun.nanoseconds() : 0;
+        sched.idle(wake, 1);
+        if (timed) stats.waitUs += (Bun.nanoseconds() - t0) / 1000;
+      }
       continue;
     }
     if (task.txn >= sched.limit) {
       task.kind = TaskKind.None;
       continue;
     }
+    const t0 = timed ? Bun.nanoseconds() : 0;
     if (task.kind === TaskKind.Execute) ex.execute(task);
     else ex.validate(task);
+    if (timed) stats.taskUs += (Bun.nanoseconds() - t0) / 1000;
     if (sched.done) break;
   }
 }

@@ -63,6 +63,28 @@ describe("LMDB pre-state read by the workers", () => {
   }, 60_000);
 });
 
+describe("timing a batch's parts", () => {
+  test("timeParts times each thread's parts, and only while it is on", async () => {
+    const senders = Array.from({ length: 256 }, (_, i) => addr(44, i));
+    await withLmdbChain(2, senders, async ({ state, env, w, ex, isCommitted }) => {
+      const txs = senders.map((s, i) => w.tx(s, addr(45, i), new Uint8Array(0), 21_000n, { value: 1n }));
+      await expectParallelAsSerial(ex, env, txs, state, isCommitted);
+      expect(ex.lastStats!.parts).toBeNull();
+      expect(ex.lastStats!.commitNs).toBe(0);
+      state.discard();
+      ex.timeParts = true;
+      await expectParallelAsSerial(ex, env, txs, state, isCommitted);
+      const { parts, commitNs, wallNs } = ex.lastStats!;
+      // Each thread's parts fit in the batch; the worker's come through its mailbox.
+      expect(commitNs).toBeGreaterThan(0);
+      expect(parts!.mainLayoutNs).toBeGreaterThan(0);
+      expect(parts!.mainLayoutNs + commitNs + parts!.mainTaskNs + parts!.mainWaitNs).toBeLessThanOrEqual(wallNs);
+      expect(parts!.workerTaskNs).toBeGreaterThan(0);
+      expect(parts!.workerTaskNs + parts!.workerWaitNs).toBeLessThanOrEqual(wallNs);
+    });
+  }, 60_000);
+});
+
 describe("LMDB pre-state with a commit still being written", () => {
   test("workers read LMDB for every account but the commit's, and results equal serial's", async () => {
     const senders = Array.from({ length: 24 }, (_, i) => addr(42, i));
