@@ -82,8 +82,8 @@ interface Entry {
   simulated: Record<number, number>;
   /** The same, bound also by the main thread's in-order commit (as measured with the most threads here). */
   simulatedWithCommit: Record<number, number>;
-  /** Where the threads' time went, us per transaction (means over PARTS_RUNS batches timed part by part). */
-  parts: Parts;
+  /** Where the threads' time went, us per transaction (means over PARTS_RUNS batches timed part by part); null when they all ran serially. */
+  parts: Parts | null;
 }
 
 interface Parts {
@@ -138,7 +138,7 @@ async function paired(fn: () => Promise<unknown>, baseline: (() => Promise<unkno
 }
 
 /** PARTS_RUNS batches of `txs` on `ex` with its parts timed: their mean per transaction, and each batch's commit time. */
-async function timeParts(ex: ParallelExecutor, txs: TxInput[]): Promise<{ parts: Parts; commits: number[] }> {
+async function timeParts(ex: ParallelExecutor, txs: TxInput[]): Promise<{ parts: Parts | null; commits: number[] }> {
   const sum = { mainLayoutNs: 0, commitNs: 0, mainTaskNs: 0, mainWaitNs: 0, workerTaskNs: 0, workerWaitNs: 0 };
   const commits: number[] = [];
   let runs = 0;
@@ -154,7 +154,8 @@ async function timeParts(ex: ParallelExecutor, txs: TxInput[]): Promise<{ parts:
     for (const k of ["mainLayoutNs", "mainTaskNs", "mainWaitNs", "workerTaskNs", "workerWaitNs"] as const) sum[k] += s.parts[k];
   }
   ex.timeParts = false;
-  const us = (ns: number, threads = 1) => (runs === 0 ? 0 : round(ns / runs / txs.length / threads / 1e3));
+  if (runs === 0) return { parts: null, commits };
+  const us = (ns: number, threads = 1) => round(ns / runs / txs.length / threads / 1e3);
   const workers = Math.max(1, ex.workers - 1);
   const parts = {
     mainLayoutUs: us(sum.mainLayoutNs),
@@ -247,7 +248,7 @@ for (const name of WORKLOADS) {
     };
     entries.push(e);
     log(`  ${String(e.workers).padStart(7)} ${fmt(e.txPerSec).padStart(8)} ${e.speedupVsSerial.toFixed(2).padStart(8)}x ${e.reexecPerTx.toFixed(3).padStart(10)} ${String(e.validationAborts).padStart(7)}${fallbackNote(s)}`);
-    if (s.mode === "parallel") {
+    if (parts !== null) {
       const workers = ex.workers > 1 ? `; each worker runs tasks ${parts.workerTaskUs}, waits ${parts.workerWaitUs}` : "";
       log(`          us per tx: main thread lays out ${parts.mainLayoutUs}, commits ${parts.mainCommitUs}, runs tasks ${parts.mainTaskUs}, waits ${parts.mainWaitUs}${workers}`);
     }
