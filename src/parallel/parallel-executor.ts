@@ -50,7 +50,7 @@
 // Who does what. The main thread lays out the batch in the shared heap (the workers start once
 // the first transactions are there, Control.LAID_OUT) and is itself one of the participants:
 // with `workers: N` it runs Block-STM tasks next to N - 1 Bun workers (on a machine with few
-// cores a thread that only waited would waste one). Between tasks it commits:
+// cores a thread that only waited would waste one). Between runs of a few tasks it commits:
 // once every lower transaction is committed, it checks transaction j's reads (re-executing it
 // on the spot if they are stale), marks it committed (a status bit no validation abort can
 // clear), and right away decodes its output, credits its deferred tip and applies its changes
@@ -185,6 +185,17 @@ const PRE_STATE_NAMES = { [LmdbUse.None]: "main-thread", [LmdbUse.All]: "lmdb", 
  * measurement: no workload here is stale that rarely yet often enough to tell.
  */
 const STALE_SHARE = 64;
+
+/**
+ * The main thread runs up to MAIN_RUN tasks in a row before its next commit pass, unless the
+ * batch's end is near: executions in a row, and then commits in a row, each find more of their
+ * code and data still in the core's caches than when the two alternate one by one. Paired runs
+ * on 2 cores against a commit pass after every task (bench parallel's parts: the main thread's
+ * commit 3.25 -> 2.96 us an ERC-20 transfer, the worker's tasks 5.75 -> 5.46): ERC-20 transfers
+ * 3.3-5.5% faster in five runs, plain transfers -2.1% to +9.7% (noise), swaps over 100 pools
+ * within 1%; runs of 16 and 32 gained less.
+ */
+const MAIN_RUN = 8;
 
 /** Transactions laid out before the workers start: enough that they rarely wait for the rest. */
 const LAID_OUT_FIRST = 32;
@@ -622,15 +633,21 @@ export class ParallelExecutor implements BatchExecutor {
       const table = i32[Control.TXN_TABLE]!;
       const committed = this.committed;
       committed.begin(i32);
+      const runsUntil = sched.limit - MAIN_RUN * i32[Control.THREADS]!;
+      /** Tasks run since the last commit pass. */
+      let run = 0;
       for (;;) {
         // Observed before the mailboxes are polled: a request made after the poll bumps WAKE,
         // so sleeping on this value below cannot miss it.
         const wake = sched.wakeCounter;
         serve();
+        if (run > 0 && run < MAIN_RUN && task.kind === TaskKind.None) sched.nextTask(task);
+        const another = run > 0 && run < MAIN_RUN && task.kind !== TaskKind.None && task.txn < runsUntil;
+        if (!another) run = 0;
         // Commit what is final, in order.
         let next = results.length;
         let c0 = 0;
-        while (next < sched.limit) {
+        while (!another && next < sched.limit) {
           const s = sched.status(next);
           if ((s & 3) !== TxnStatus.Executed) break;
           if (c0 === 0 && timed) c0 = Bun.nanoseconds();
@@ -719,6 +736,7 @@ export class ParallelExecutor implements BatchExecutor {
         const t0 = timed ? Bun.nanoseconds() : 0;
         if (task.kind === TaskKind.Execute) ex.execute(task);
         else ex.validate(task);
+        run++;
         if (timed) parts.taskNs += Bun.nanoseconds() - t0;
       }
     } catch (err) {
