@@ -554,7 +554,8 @@ export class ParallelExecutor implements BatchExecutor {
         }
         break;
       }
-      sleepOnWake(i32, wake, 5);
+      // The workers report within microseconds of the end when they spin (worker.ts END_SPIN_MS).
+      sleepOnWake(i32, wake, 5, 0.5);
     }
     const workers: WorkerStats[] = [];
     const errors: string[] = [];

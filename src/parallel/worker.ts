@@ -109,6 +109,14 @@ function runBatch(): void {
   }
 }
 
+/**
+ * How long a worker out of work spins before it sleeps: long enough to see most batches end
+ * without a futex wake-up. With the main thread also spinning for the workers' reports, the end
+ * of a batch (DONE to the last report) went from 60-190 to 6-25 us on 2 cores; paired runs:
+ * plain transfers 0-6% faster, ERC-20 transfers -0.5% to +1.8% (noise).
+ */
+const END_SPIN_MS = 0.25;
+
 /** Runs Block-STM tasks on `ex` (reading the pre-batch state through `base`) until the batch is done. */
 function runTasks(ex: TxnExecutor, base: BaseReader): void {
   const { heap, sched, mv } = parts;
@@ -128,7 +136,8 @@ function runTasks(ex: TxnExecutor, base: BaseReader): void {
       // Sleep only when nothing is left to hand out; otherwise the next index may be ready now.
       if (!sched.hasWork) {
         const t0 = timed ? Bun.nanoseconds() : 0;
-        sched.idle(wake, 1);
+        // Out of work means the batch's end, where the main thread is finishing its commits.
+        sched.idle(wake, 1, END_SPIN_MS);
         if (timed) stats.waitUs += (Bun.nanoseconds() - t0) / 1000;
       }
       continue;
