@@ -72,10 +72,10 @@
 // thread, whose commit otherwise decodes and applies as serial does, the check and its
 // bookkeeping (0.3 us), the tip (0.15 us) and the cache misses of applying to records only the
 // workers had read (0.3 us). Its own executions, between commits, run 10-20% slower than a
-// worker's. For transfers the main thread is the bottleneck (laying out and committing, 1.8 us
-// of each transaction's 2.1): they gain about 1.4x, ERC-20 transfers about 1.65x, swaps over
-// 100 pools about 1.95x. The commit (1.4, 3.2 and 8.7 us) bounds any machine to about 1.7x, 2.7x
-// and 5x.
+// worker's (less so in runs of a few: MAIN_RUN). For transfers the main thread is the
+// bottleneck (laying out and committing, 1.9 us of each transaction's 2.2): they gain about
+// 1.45x, ERC-20 transfers about 1.7x, swaps over 100 pools about 1.95x. The commit (1.7, 2.8 and
+// 8.8 us) bounds any machine to about 1.6x, 3.3x and 5x.
 import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, deferredTip, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, type LmdbBaseConfig, LmdbBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
