@@ -192,8 +192,8 @@ const STALE_SHARE = 64;
  * code and data still in the core's caches than when the two alternate one by one. Paired runs
  * on 2 cores against a commit pass after every task (bench parallel's parts: the main thread's
  * commit 3.25 -> 2.96 us an ERC-20 transfer, the worker's tasks 5.75 -> 5.46): ERC-20 transfers
- * 3.3-5.5% faster in five runs, plain transfers -2.1% to +9.7% (noise), swaps over 100 pools
- * within 1%; runs of 16 and 32 gained less.
+ * 2.3-5.5% faster in seven runs, plain transfers -2% to +10% (noise), swaps over 100 pools within
+ * 2%; runs of 16 and 32 gained less.
  */
 const MAIN_RUN = 8;
 
@@ -223,8 +223,9 @@ export class ParallelExecutor implements BatchExecutor {
   /** What the last batch did. */
   lastStats: BatchStats | null = null;
   /**
-   * Time where each thread's time goes in parallel batches (BatchStats.commitNs and .parts): two
-   * clock reads around every commit pass, task and wait, on every thread. Read when a batch starts.
+   * Whether parallel batches record where each thread's time goes (BatchStats.commitNs and
+   * .parts): two clock reads around every commit pass, task and wait, on every thread, which
+   * slows a batch by a few percent. Read when a batch starts.
    */
   timeParts: boolean;
   private heap: SharedHeap;

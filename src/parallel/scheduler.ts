@@ -260,7 +260,7 @@ export function wakeSleepers(i32: Int32Array): void {
   if (Atomics.load(i32, Control.SLEEPERS) !== 0) Atomics.notify(i32, Control.WAKE);
 }
 
-/** Sleeps on WAKE while it still reads `observedWake`, for at most `ms`. */
+/** Sleeps on WAKE while it still reads `observedWake`, for at most `ms`, after spinning for up to `spinMs`. */
 export function sleepOnWake(i32: Int32Array, observedWake: number, ms: number, spinMs = 0): void {
   // A futex wake-up took 40-170 us on the 2-core VM this was measured on: longer than the waits
   // at a batch's end that it would otherwise add to every batch.
