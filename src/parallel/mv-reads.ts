@@ -180,7 +180,9 @@ export class VersionedReads {
     }
     i32.fill(0, snap, snap + Snapshot.CODE_PTR);
     i32[snap + Snapshot.EXISTS] = exists ? 1 : 0;
-    i32[snap + Snapshot.HAS_STORAGE] = storage === StorageAnswer.Empty ? 0 : 1;
+    // As readAccount reports it: an account with code may have storage (its slot count is not
+    // kept, txn-executor.ts deriveWrites).
+    i32[snap + Snapshot.HAS_STORAGE] = codeLen !== 0 || storage !== StorageAnswer.Empty ? 1 : 0;
     this.view.setBigUint64((snap + Snapshot.NONCE) * 4, nonce, true);
     for (let i = 31, b = balance; i >= 0; i--, b >>= 8n) u8[(snap + Snapshot.BALANCE) * 4 + i] = Number(b & 0xffn);
     u8.copyWithin((snap + Snapshot.CODE_HASH) * 4, codeHashAt, codeHashAt + 32);

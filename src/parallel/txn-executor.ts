@@ -330,7 +330,12 @@ export class TxnExecutor {
         this.put(slotRec, Field.Slot, j, inc, 0, u8, p + 32, 32, 0);
         delta += (isZeroAt(u8, p + 32, 32) ? 0 : 1) - (k >= 0 ? host.readNonZero[k / READ_WORDS]! : 0);
       }
-      if (delta !== 0) this.put(rec, Field.SlotCount, j, inc, VersionFlags.Delta, null, 0, 0, delta);
+      // Slot counts are read only as the storage emptiness of an account without code (mv-host.ts
+      // readAccount; mv-reads.ts coinbase), and an account with code before this transaction keeps
+      // it for the rest of the batch (Cancun: SELFDESTRUCT deletes only a contract created in the
+      // same transaction, EIP-6780): its count is never read, and a busy token's transfers need not
+      // all write one location. Paired runs, ERC-20 transfers: -1.2% to +3.0%, median +1.7% of nine.
+      if (delta !== 0 && seen.codeLen === 0) this.put(rec, Field.SlotCount, j, inc, VersionFlags.Delta, null, 0, 0, delta);
     }
   }
 
