@@ -37,7 +37,8 @@
 //   - Storage emptiness (EIP-7610, and whether the core asks for slots at all) is versioned as
 //     a slot count with additive changes, and read only where a creation could collide (nonce
 //     0, no code): a contract is reported as maybe having storage, so a busy token's count
-//     never has to be summed. In the rare batch where a count that is read could go from
+//     never has to be summed, nor even written (an account with code keeps it through the
+//     batch under EIP-6780, so its count is never read). In the rare batch where a count that is read could go from
 //     non-zero to an unknown value (the base state cannot count slots), the transactions from
 //     there on run serially.
 //   - The pre-batch state comes from LMDB read by each worker when the caller vouches that it
