@@ -38,9 +38,9 @@
 //     a slot count with additive changes, and read only where a creation could collide (nonce
 //     0, no code): a contract is reported as maybe having storage, so a busy token's count
 //     never has to be summed, nor even written (an account with code keeps it through the
-//     batch under EIP-6780, so its count is never read). In the rare batch where a count that is read could go from
-//     non-zero to an unknown value (the base state cannot count slots), the transactions from
-//     there on run serially.
+//     batch under EIP-6780, so its count is never read). In the rare batch where a count that
+//     is read could go from non-zero to an unknown value (the base state cannot count slots),
+//     the transactions from there on run serially.
 //   - The pre-batch state comes from LMDB read by each worker when the caller vouches that it
 //     is committed; when only commits still being written are missing from LMDB (the sequencer
 //     commits each mini-block while the next executes), from LMDB for every account but theirs
@@ -666,10 +666,7 @@ export class ParallelExecutor implements BatchExecutor {
             check.txn = next;
             check.incarnation = inc;
             ex.conclude(check, false);
-            while (check.kind !== TaskKind.None) {
-              if (check.kind === TaskKind.Execute) ex.execute(check);
-              else ex.validate(check);
-            }
+            while (check.kind !== TaskKind.None) ex.run(check, false);
             break;
           }
           if (!sched.tryCommit(next, inc)) break;
@@ -736,11 +733,8 @@ export class ParallelExecutor implements BatchExecutor {
           task.kind = TaskKind.None;
           continue;
         }
-        const t0 = timed ? Bun.nanoseconds() : 0;
-        if (task.kind === TaskKind.Execute) ex.execute(task);
-        else ex.validate(task);
+        parts.taskNs += ex.run(task, timed);
         run++;
-        if (timed) parts.taskNs += Bun.nanoseconds() - t0;
       }
     } catch (err) {
       this.mainSuspect = true;

@@ -63,6 +63,14 @@ export class TxnExecutor {
     s.executions = s.validations = s.validationAborts = s.dependencyWaits = s.taskUs = s.waitUs = 0;
   }
 
+  /** Runs `task`, an execution or a validation; returns the nanoseconds it took when `timed`, else 0. */
+  run(task: Task, timed: boolean): number {
+    const t0 = timed ? Bun.nanoseconds() : 0;
+    if (task.kind === TaskKind.Execute) this.execute(task);
+    else this.validate(task);
+    return timed ? Bun.nanoseconds() - t0 : 0;
+  }
+
   /** Block-STM try_execute. Returns true when `task` holds the next task to run. */
   execute(task: Task): boolean {
     const { i32, host, sched } = this;
