@@ -71,16 +71,22 @@ describe("timing a batch's parts", () => {
       await expectParallelAsSerial(ex, env, txs, state, isCommitted);
       expect(ex.lastStats!.parts).toBeNull();
       expect(ex.lastStats!.commitNs).toBe(0);
-      state.discard();
       ex.timeParts = true;
-      await expectParallelAsSerial(ex, env, txs, state, isCommitted);
-      const { parts, commitNs, wallNs } = ex.lastStats!;
-      // Each thread's parts fit in the batch; the worker's come through its mailbox.
-      expect(commitNs).toBeGreaterThan(0);
-      expect(parts!.mainLayoutNs).toBeGreaterThan(0);
-      expect(parts!.mainLayoutNs + commitNs + parts!.mainTaskNs + parts!.mainWaitNs).toBeLessThanOrEqual(wallNs);
-      expect(parts!.workerTaskNs).toBeGreaterThan(0);
-      expect(parts!.workerTaskNs + parts!.workerWaitNs).toBeLessThanOrEqual(wallNs);
+      // A worker that wakes late on a busy machine may find the main thread done with a batch
+      // this small: batches run until one has worker time, which comes through its mailbox.
+      let workerTaskNs = 0;
+      for (let attempt = 0; attempt < 20 && workerTaskNs === 0; attempt++) {
+        state.discard();
+        await expectParallelAsSerial(ex, env, txs, state, isCommitted);
+        const { parts, commitNs, wallNs } = ex.lastStats!;
+        // Each thread's parts fit in the batch.
+        expect(commitNs).toBeGreaterThan(0);
+        expect(parts!.mainLayoutNs).toBeGreaterThan(0);
+        expect(parts!.mainLayoutNs + commitNs + parts!.mainTaskNs + parts!.mainWaitNs).toBeLessThanOrEqual(wallNs);
+        expect(parts!.workerTaskNs + parts!.workerWaitNs).toBeLessThanOrEqual(wallNs);
+        workerTaskNs = parts!.workerTaskNs;
+      }
+      expect(workerTaskNs).toBeGreaterThan(0);
     });
   }, 60_000);
 });
