@@ -138,6 +138,14 @@ describe("ModeChooser", () => {
     expect(modes.filter((x) => x === "serial").length).toBeLessThanOrEqual(2); // a probe at most
   });
 
+  test("a spell of slow batches shorter than RECENT (another tenant taking a core) does not flip the choice", () => {
+    const c = new ModeChooser(0);
+    run(c, 1000, 40, { parallel: 7_000, serial: 10_000 });
+    run(c, 1000, 4, { parallel: 20_000, serial: 10_000 });
+    const modes = run(c, 1000, PROBE_EVERY, { parallel: 7_000, serial: 10_000 });
+    expect(modes.filter((x) => x === "serial").length).toBeLessThanOrEqual(2); // a probe at most
+  });
+
   test("follows a change of workload through the probes", () => {
     const c = new ModeChooser(0);
     run(c, 256, 30, { parallel: 6_000, serial: 10_000 });
