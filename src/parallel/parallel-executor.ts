@@ -114,8 +114,10 @@ export interface ParallelExecutorOptions {
   core?: EvmCore;
   /**
    * Batches with fewer transactions run serially. Default 32: below it Block-STM measured slower
-   * than serial on two threads for both workloads `npx bun run bench parallel` sizes (ERC-20
-   * transfers gain from 32, plain transfers from 128 or 256); above it the mode chooser decides.
+   * than serial on two threads for both workloads `npx bun run bench parallel` sizes when the
+   * worker wakes from a futex for each batch, as at the mini-block cadence (ERC-20 transfers gained
+   * from 32, plain transfers from 128 or 256; with batches back to back, the worker spinning
+   * between them, from 2 and 16); above it the mode chooser decides.
    */
   minParallelBatch?: number;
   /**
