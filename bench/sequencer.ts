@@ -1,6 +1,7 @@
 // npx bun run bench sequencer [--json] [--n N] [--only eth-transfers,erc20-transfers,uniswap-swaps]
 //   [--senders 500] [--batch 200] [--in-flight 8] [--window 4096] [--latency-ms 4000]
 //   [--ethereumjs-ms 10000] [--no-anvil] [--no-ethereumjs] [--prune-trie-every S]
+//   [--workers N] [--parallel-mode auto|always]
 // End-to-end throughput and latency of the sequencer on three workloads (eth-transfers,
 // erc20-transfers, uniswap-swaps), against anvil and @ethereumjs/vm on the same pre-signed
 // transactions. Per workload:
@@ -63,6 +64,11 @@ const SYNC_TIMEOUT_MS = 10_000;
 const EJS_BUDGET_MS = intFlag("--ethereumjs-ms", 10_000);
 /** --prune-trie-every S: run our sequencer with online trie pruning, to see what it costs. */
 const PRUNE_EVERY = flag("--prune-trie-every") === undefined ? 0 : intFlag("--prune-trie-every", 1);
+/** Our sequencer's --workers and --parallel-mode (default: the sequencer's own defaults). */
+const WORKERS = flag("--workers") === undefined ? undefined : intFlag("--workers", 1);
+const PARALLEL_MODE = flag("--parallel-mode"); // checked by startSequencer
+/** What our sequencer executes with, as the report names it. */
+const EXECUTION = `--workers ${WORKERS ?? SEQUENCER_OPTIONS.workers.default}` + (PARALLEL_MODE !== undefined ? ` --parallel-mode ${PARALLEL_MODE}` : "");
 const withAnvil = !argv.includes("--no-anvil");
 const withEjs = !argv.includes("--no-ethereumjs");
 const log = (...a: unknown[]) => !json && console.log(...a);
@@ -372,7 +378,16 @@ function issuesOf(who: string, r: ChainResult): string[] {
 async function runOurs(w: Workload, tpFile: string, latFile: string): Promise<ChainResult & { breakdown: Breakdown; logs: { warnings: number; errors: number; samples: string[] } }> {
   const datadir = mkdtempSync(join(tmpRoot, "datadir-"));
   const defaults = Object.fromEntries(Object.entries(SEQUENCER_OPTIONS).map(([k, v]) => [k, (v as { default?: unknown }).default]));
-  const opts = { ...defaults, datadir, "http-port": 0, "log-level": "warn", "log-format": "json", "prune-trie-every": PRUNE_EVERY } as unknown as SequencerOptions;
+  const opts = {
+    ...defaults,
+    datadir,
+    "http-port": 0,
+    "log-level": "warn",
+    "log-format": "json",
+    "prune-trie-every": PRUNE_EVERY,
+    ...(WORKERS !== undefined ? { workers: WORKERS } : {}),
+    ...(PARALLEL_MODE !== undefined ? { "parallel-mode": PARALLEL_MODE } : {}),
+  } as unknown as SequencerOptions;
   const sink = { warnings: 0, errors: 0, samples: [] as string[] };
   const consoleLog = console.log;
   console.log = () => {}; // startSequencer prints the dev accounts
@@ -496,7 +511,7 @@ function printWorkload(name: string, r: any): void {
   const o = r.bunseq;
   const a = r.anvil;
   const e: EthereumjsResult | null = r.ethereumjs;
-  log(`\n${name}: ${fmt(r.txs)} txs over ${r.senders} senders, JSON-RPC batches of ${BATCH} over WebSocket, ≤${IN_FLIGHT} batches in flight`);
+  log(`\n${name}: ${fmt(r.txs)} txs over ${r.senders} senders, JSON-RPC batches of ${BATCH} over WebSocket, ≤${IN_FLIGHT} batches in flight; bunseq ${EXECUTION}`);
   log(`  ${"".padEnd(12)} ${"tx/s".padStart(9)} ${"Mgas/s".padStart(8)}   ${"latency at 50% load (eth_sendRawTransactionSync)".padEnd(50)} saturated p50`);
   const row = (who: string, t: ThroughputResult | null, l: LatencyResult | null) =>
     log(
@@ -545,6 +560,7 @@ const names = Object.keys(results);
 const vsAnvil = names.filter((k) => results[k].anvilTxPerSec).map((k) => results[k].txPerSec / results[k].anvilTxPerSec);
 const vsEjs = names.filter((k) => results[k].ethereumjsTxPerSec).map((k) => results[k].txPerSec / results[k].ethereumjsTxPerSec);
 const summary = {
+  execution: EXECUTION,
   txPerSec: Object.fromEntries(names.map((k) => [k, results[k].txPerSec])),
   speedupVsAnvil: vsAnvil.length ? round(geomean(vsAnvil), 2) : null,
   speedupVsEthereumjs: vsEjs.length ? round(geomean(vsEjs), 2) : null,
