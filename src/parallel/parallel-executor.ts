@@ -79,25 +79,24 @@
 // 8.8 us) bounds any machine to about 1.6x, 3.3x and 5x.
 import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, deferredTip, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
-import { HostBaseReader, type LmdbBaseConfig, LmdbBaseReader, type MailboxHost, serveMailbox } from "./base-reader";
+import { HostBaseReader, LmdbBaseReader, type MailboxHost } from "./base-reader";
 import { bytesEqual } from "../crypto/hex";
 import { CoinbaseCredit } from "./coinbase-credit";
 import { Control, FAIL_NAMES, FailReason, FallbackReason, FALLBACK_NAMES, LmdbUse } from "./control-layout";
 import { writePendingAccounts } from "./pending-accounts";
 import { hashAddress } from "../crypto/byte-hash";
 import { HeapFullError, SharedHeap } from "./heap";
-import { Doorbell, Mailbox, MAILBOX_WORDS, MailboxState, STATS_FIELDS } from "./mailbox-layout";
 import { MvHost, WorkerStalledError } from "./mv-host";
 import { VersionedReads } from "./mv-reads";
 import { CommittedWrites } from "./committed-writes";
 import { ModeChooser } from "./mode-chooser";
 import { MvStore } from "./mv-store";
-import { Scheduler, sleepOnWake } from "./scheduler";
+import { Scheduler } from "./scheduler";
 import { INC_SHIFT, READ_WORDS, ReadEntry, Txn, TxnFlags, TXN_WORDS, TxnStatus } from "./txn-layout";
 import { type BatchExecutor, type BatchState, type BatchStats, Task, TaskKind } from "./types";
-import type { FromWorker, ToWorker } from "./worker";
 import type { Logger } from "../log/logger";
 import { TxnExecutor, type WorkerStats } from "./txn-executor";
+import { type PoolReport, WorkerPool } from "./worker-pool";
 
 export interface ParallelExecutorOptions {
   /**
@@ -203,14 +202,6 @@ const MAIN_RUN = 8;
 /** Transactions laid out before the workers start: enough that they rarely wait for the rest. */
 const LAID_OUT_FIRST = 32;
 
-interface PoolWorker {
-  worker: Worker;
-  mailbox: SharedArrayBuffer;
-  mb: Int32Array;
-  /** The thread exited, or stopped answering (stallTimeoutMs): replaced before the next batch. */
-  lost: boolean;
-}
-
 /** The main thread's Block-STM participant over the current heap. */
 interface MainParts {
   sched: Scheduler;
@@ -243,8 +234,6 @@ export class ParallelExecutor implements BatchExecutor {
   /** Lost workers being replaced (replaceLost): batches run serially until it settles. */
   private replacing: Promise<void> | null = null;
   private readonly codeCache = new Map<string, Uint8Array>();
-  /** Id for the next worker started (ids only name workers in messages). */
-  private nextWorkerId: number;
   /** Answers the workers' pending mailbox requests (beginMain binds it to the batch's state). */
   private serve: () => void = () => {};
   /** The running batch's BatchStats.commitNs and main-thread parts, with timeParts. */
@@ -257,7 +246,7 @@ export class ParallelExecutor implements BatchExecutor {
   private readonly committed: CommittedWrites;
 
   private constructor(
-    private pool: PoolWorker[],
+    private readonly pool: WorkerPool,
     readonly core: EvmCore,
     private mainCore: EvmCore,
     private readonly module: WebAssembly.Module,
@@ -272,8 +261,6 @@ export class ParallelExecutor implements BatchExecutor {
   ) {
     this.chooser = adaptive ? new ModeChooser() : null;
     this.timeParts = timeParts;
-    for (const w of pool) watch(w);
-    this.nextWorkerId = pool.length;
     this.heap = heap;
     this.committed = new CommittedWrites();
     this.buildMain();
@@ -286,11 +273,7 @@ export class ParallelExecutor implements BatchExecutor {
     const core = options.core ?? (await EvmCore.load("wasm", module));
     const mainCore = await mainThreadCore(module, false);
     const heap = SharedHeap.create(options.heapBytes ?? 64 << 20);
-    const lmdb = options.lmdb ? { path: options.lmdb.path } : null;
-    const spawned = Array.from({ length: n - 1 }, (_, id) => spawnWorker(id, module, heap.buffer, lmdb));
-    const pool = spawned.map((s) => s.w);
-    const ready = spawned.map((s) => s.ready);
-    await Promise.all(ready);
+    const pool = await WorkerPool.start(n - 1, module, heap.buffer, options.lmdb ? { path: options.lmdb.path } : null);
     return new ParallelExecutor(
       pool, core, mainCore, module, options.minParallelBatch ?? 32, options.minSenderParallelism ?? 2, options.lmdb, heap,
       options.adaptive ?? true, options.timeParts ?? false, options.stallTimeoutMs ?? 30_000,
@@ -300,7 +283,7 @@ export class ParallelExecutor implements BatchExecutor {
 
   /** Threads executing a parallel batch: the main thread and the workers. */
   get workers(): number {
-    return this.pool.length + 1;
+    return this.pool.size + 1;
   }
 
   private buildMain(): void {
@@ -345,7 +328,7 @@ export class ParallelExecutor implements BatchExecutor {
     // Here rather than in runMain: counted even if laying out the rest fails before it starts.
     this.main.ex.beginBatch();
     // The workers start on the first transactions while the main thread lays out the rest.
-    this.startWorkers();
+    this.pool.ring();
     this.beginMain(host);
     let committed: ExecResult[] = [];
     let failure: unknown = null;
@@ -366,7 +349,7 @@ export class ParallelExecutor implements BatchExecutor {
       Atomics.store(this.heap.i32, Control.DONE, 1);
       this.main.sched.wake();
     }
-    const stats = this.waitForWorkers(host);
+    const stats = this.pool.waitFinished(this.heap, this.gen, host, this.stallMs);
     this.main.reader.host = null;
     if (failure !== null) throw failure;
     const results = this.finish(env, txs, state, committed, stats, t0);
@@ -389,7 +372,7 @@ export class ParallelExecutor implements BatchExecutor {
 
   /** Whether lost workers are being replaced (this.replacing), starting it if some are lost. */
   private replacementPending(): boolean {
-    if (this.replacing === null && this.pool.some((w) => w.lost)) this.replacing = this.replaceLost();
+    if (this.replacing === null && this.pool.anyLost) this.replacing = this.replaceLost();
     return this.replacing !== null;
   }
 
@@ -399,25 +382,10 @@ export class ParallelExecutor implements BatchExecutor {
    * A replacement that fails to start is left out: the executor goes on with fewer threads.
    */
   private async replaceLost(): Promise<void> {
-    const lost = this.pool.filter((w) => w.lost);
-    for (const w of lost) w.worker.terminate();
-    this.pool = this.pool.filter((w) => !w.lost);
+    const lost = this.pool.dropLost();
     this.replaceHeap(this.heap.buffer.byteLength);
-    const lmdb = this.lmdb ? { path: this.lmdb.path } : null;
-    const spawned = lost.map(() => spawnWorker(this.nextWorkerId++, this.module, this.heap.buffer, lmdb));
-    const started = await Promise.allSettled(spawned.map((s) => s.ready));
-    let replaced = 0;
-    spawned.forEach((s, k) => {
-      if (this.closed || started[k]!.status === "rejected") {
-        s.w.worker.terminate();
-        return;
-      }
-      watch(s.w);
-      this.pool.push(s.w);
-      replaced++;
-    });
-    const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    this.log?.warn("replaced parallel workers that exited or stopped responding", { lost: lost.length, replaced, ...(failed ? { error: String(failed.reason) } : {}) });
+    const { added, error } = await this.pool.add(lost, this.heap.buffer, () => this.closed);
+    this.log?.warn("replaced parallel workers that exited or stopped responding", { lost, replaced: added, ...(error ? { error } : {}) });
     this.replacing = null;
   }
 
@@ -441,7 +409,7 @@ export class ParallelExecutor implements BatchExecutor {
     i32[Control.LIMIT] = n;
     i32[Control.VAL_IDX] = n; // no validation tasks until commits find stale reads
     i32[Control.GEN] = ++this.gen;
-    i32[Control.THREADS] = this.pool.length + 1;
+    i32[Control.THREADS] = this.pool.size + 1;
     u8.set(env.coinbase, Control.COINBASE * 4);
     this.choosePreState();
     this.layOutInputs(env, txs, 0, first);
@@ -530,50 +498,6 @@ export class ParallelExecutor implements BatchExecutor {
     if (Atomics.load(i32, Control.LAID_OUT_WAITERS) !== 0) Atomics.notify(i32, Control.LAID_OUT);
   }
 
-  /** Rings each parked worker's doorbell, or sends it a message when it is back in its event loop. */
-  private startWorkers(): void {
-    for (const w of this.pool) {
-      if (Atomics.compareExchange(w.mb, Mailbox.DOORBELL, Doorbell.Parked, Doorbell.Rung) === Doorbell.Parked) Atomics.notify(w.mb, Mailbox.DOORBELL);
-      else w.worker.postMessage({ type: "run" } satisfies ToWorker);
-    }
-  }
-
-  /**
-   * Serves the workers' reads until every one has left the batch; returns their reports. One
-   * that has not after stallTimeoutMs is taken for dead: terminated, and replaced before the next
-   * batch (which moves everyone to a fresh heap, as it might still be writing to this one).
-   */
-  private waitForWorkers(host: MailboxHost): { workers: WorkerStats[]; errors: string[] } {
-    const i32 = this.heap.i32;
-    const since = performance.now();
-    for (;;) {
-      const wake = Atomics.load(i32, Control.WAKE);
-      for (const w of this.pool) serveMailbox(w.mailbox, this.heap, host);
-      if (Atomics.load(i32, Control.FINISHED) >= this.pool.length) break;
-      if (performance.now() - since > this.stallMs) {
-        for (const w of this.pool) {
-          if (Atomics.load(w.mb, Mailbox.FINISHED_GEN) === this.gen) continue;
-          w.lost = true;
-          w.worker.terminate();
-        }
-        break;
-      }
-      // The workers report within microseconds of the end when they spin (worker.ts END_SPIN_MS).
-      sleepOnWake(i32, wake, 5, 0.5);
-    }
-    const workers: WorkerStats[] = [];
-    const errors: string[] = [];
-    for (const w of this.pool) {
-      if (w.lost) continue;
-      const stats = {} as WorkerStats;
-      STATS_FIELDS.forEach((f, k) => (stats[f] = w.mb[Mailbox.STATS + k]!));
-      workers.push(stats);
-      const len = w.mb[Mailbox.ERROR_LEN]!;
-      if (len > 0) errors.push(new TextDecoder().decode(new Uint8Array(w.mailbox, Mailbox.ERROR * 4, len)));
-    }
-    return { workers, errors };
-  }
-
   /** Readies the main thread's participant for the batch laid out in the heap. */
   private beginMain(host: MailboxHost): void {
     const { sched, mv, reader, lmdbReader, host: mvHost } = this.main;
@@ -585,15 +509,11 @@ export class ParallelExecutor implements BatchExecutor {
     // As the workers do: LMDB's rows, kept decoded across batches, beat the state's records.
     mvHost.base = heap.i32[Control.USE_LMDB] === LmdbUse.All && lmdbReader !== null ? lmdbReader : reader;
     mvHost.base.beginBatch();
-    this.serve = () => {
-      for (let k = 0; k < pool.length; k++) {
-        if (Atomics.load(pool[k]!.mb, Mailbox.STATE) === MailboxState.Request) serveMailbox(pool[k]!.mailbox, heap, host);
-      }
-    };
-    mvHost.whileWaiting = pool.length > 0 ? this.serve : null;
+    this.serve = () => pool.serveRequests(heap, host);
+    mvHost.whileWaiting = pool.size > 0 ? this.serve : null;
     // Without LMDB every worker read the batch has not seen yet waits for the main thread:
     // it answers between the reads of its own executions too.
-    mvHost.poll = pool.length > 0 && heap.i32[Control.USE_LMDB] !== LmdbUse.All ? this.serve : null;
+    mvHost.poll = pool.size > 0 && heap.i32[Control.USE_LMDB] !== LmdbUse.All ? this.serve : null;
   }
 
   /** Loads the pre-batch accounts of txs[from, to)'s senders and recipients into the store. */
@@ -757,7 +677,7 @@ export class ParallelExecutor implements BatchExecutor {
     txs: TxInput[],
     state: BatchState,
     results: ExecResult[],
-    stats: { workers: WorkerStats[]; errors: string[] },
+    stats: PoolReport,
     t0: number,
   ): ExecResult[] {
     const i32 = this.heap.i32;
@@ -871,49 +791,15 @@ export class ParallelExecutor implements BatchExecutor {
   private replaceHeap(bytes: number): void {
     this.heap = SharedHeap.create(bytes);
     this.buildMain();
-    const m: ToWorker = { type: "heap", heap: this.heap.buffer };
-    for (const w of this.pool) {
-      // A parked worker would run the next batch on the old heap.
-      sendAway(w);
-      w.worker.postMessage(m);
-    }
+    this.pool.moveTo(this.heap.buffer);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const w of this.pool) {
-      // A parked worker would otherwise hold its thread until PARK_MS.
-      sendAway(w);
-      w.worker.terminate();
-    }
+    this.pool.close();
     this.main.lmdbReader?.close();
   }
-}
-
-/** Starts worker `id` on `heap`; `ready` settles once it has loaded its core. */
-function spawnWorker(id: number, module: WebAssembly.Module, heap: SharedArrayBuffer, lmdb: LmdbBaseConfig | null): { w: PoolWorker; ready: Promise<void> } {
-  const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
-  const mailbox = new SharedArrayBuffer(MAILBOX_WORDS * 4);
-  const w: PoolWorker = { worker, mailbox, mb: new Int32Array(mailbox), lost: false };
-  const ready = new Promise<void>((resolve, reject) => {
-    worker.onmessage = (e: MessageEvent<FromWorker>) => e.data.type === "ready" && resolve();
-    worker.onerror = (e) => reject(new Error(`parallel worker ${id} failed to start: ${e.message}`));
-  });
-  const init: ToWorker = { type: "init", id, module, heap, mailbox, lmdb };
-  worker.postMessage(init);
-  return { w, ready };
-}
-
-/** Marks `w` lost when its thread exits (seen between batches: the main thread's loops are synchronous). */
-function watch(w: PoolWorker): void {
-  w.worker.addEventListener("close", () => (w.lost = true));
-}
-
-/** Sends a worker from its doorbell back to its event loop. */
-function sendAway(w: PoolWorker): void {
-  Atomics.store(w.mb, Mailbox.DOORBELL, Doorbell.Away);
-  Atomics.notify(w.mb, Mailbox.DOORBELL);
 }
 
 /**

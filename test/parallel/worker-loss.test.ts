@@ -37,7 +37,7 @@ async function sameAsSerial(txs: (typeof batches)[number], run: (s: MemoryState)
 }
 
 function killWorker(): void {
-  (exec as unknown as { pool: { worker: Worker }[] }).pool[0]!.worker.terminate();
+  (exec as unknown as { pool: { workers: { worker: Worker }[] } }).pool.workers[0]!.worker.terminate();
 }
 
 describe("a lost worker", () => {
