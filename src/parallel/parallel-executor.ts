@@ -398,7 +398,7 @@ export class ParallelExecutor implements BatchExecutor {
     this.mainParts.layoutNs = this.mainParts.taskNs = this.mainParts.waitNs = 0;
     i32[Control.TIME_PARTS] = this.timeParts ? 1 : 0;
     const n = txs.length;
-    // One 64-byte cache line per transaction: threads working on neighbours share no line.
+    // Two 64-byte cache lines per transaction, the table line-aligned: threads working on neighbours share no line.
     const table = (heap.alloc(n * TXN_WORDS + 16) + 15) & ~15;
     let buckets = 1024;
     while (buckets < n * this.bucketsPerTxn) buckets *= 2;
