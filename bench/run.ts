@@ -16,3 +16,5 @@ if (!name || !(name in benches)) {
 }
 process.argv = [process.argv[0]!, benches[name]!, ...rest];
 await import(benches[name]!);
+
+export {};

@@ -21,7 +21,7 @@ const OPTIONS = {
   "log-level": { type: "string", default: "info", help: "log level of every node" },
 } satisfies Record<string, OptionSpec>;
 
-let opts;
+let opts: ReturnType<typeof parseFlags<typeof OPTIONS>>;
 try {
   opts = parseFlags(process.argv.slice(2), OPTIONS);
 } catch (err) {

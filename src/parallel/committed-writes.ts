@@ -17,7 +17,7 @@ export const DELETED = Field.Slot + 1;
 const ANY_FIELD = DELETED + 1;
 
 export class CommittedWrites {
-  private i32 = new Int32Array(0);
+  private i32: Int32Array = new Int32Array(0);
   /** By location key: the newest committed transaction that wrote it. */
   private readonly newest = new RecMap<TxnIndex>();
   /** By transaction: the incarnation that was committed. */

@@ -65,7 +65,7 @@ export class MvHost implements HostState {
   private readonly valueWords = new Int32Array(this.value.buffer);
   /** The out-parameter accountInto() was last given, as words (the core passes the same array every time). */
   private accountOut: Uint8Array | null = null;
-  private accountOutWords = new Int32Array(0);
+  private accountOutWords: Int32Array = new Int32Array(0);
   private readonly i32: Int32Array;
   private readonly u8: Uint8Array;
   private readonly view: DataView;

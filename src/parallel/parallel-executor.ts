@@ -587,8 +587,9 @@ export class ParallelExecutor implements BatchExecutor {
             check.kind = TaskKind.Validate;
             check.txn = next;
             check.incarnation = inc;
+            // conclude() and run() leave the next task in `check` (TaskKind.None: none).
             ex.conclude(check, false);
-            while (check.kind !== TaskKind.None) ex.run(check, false);
+            while ((check.kind as TaskKind) !== TaskKind.None) ex.run(check, false);
             break;
           }
           if (!sched.tryCommit(next, inc)) break;

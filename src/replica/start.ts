@@ -123,7 +123,8 @@ export async function startFollower(kind: FollowerKind, opts: FollowerOptions, l
   const isReady = new Promise<void>((r) => (ready = r));
   if (follower) ready();
   let upstreamRpc: string | null = opts["sequencer-rpc"] ?? null;
-  let catchUp: { target: bigint; t0: number; txs: number; from: bigint; done?: boolean } | null = null;
+  type CatchUp = { target: bigint; t0: number; txs: number; from: bigint; done?: boolean };
+  let catchUp: CatchUp | null = null;
   let helloAt = 0;
   let rpcKnown!: () => void;
   const rpcKnownP = new Promise<void>((r) => (rpcKnown = r));
@@ -159,7 +160,8 @@ export async function startFollower(kind: FollowerKind, opts: FollowerOptions, l
       }
       if (!catchUp) {
         // Reported once per process: how long applying the backlog took (the replica's catch-up rate).
-        const c = (catchUp = { target: BigInt(h.head), t0: helloAt, txs: follower!.counters.txs, from: BigInt(h.from) });
+        const c: CatchUp = { target: BigInt(h.head), t0: helloAt, txs: follower!.counters.txs, from: BigInt(h.from) };
+        catchUp = c;
         const fo = follower!;
         const check = () => {
           if (c.done || fo.durableSeq < c.target) return;

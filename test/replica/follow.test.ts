@@ -220,7 +220,7 @@ describe("followers over a recorded chain", () => {
     expect(node.getBlock("pending")!.transactions.length).toBeGreaterThanOrEqual(mini.mini.transactions.length);
     await applyAll(f, frames.slice(i + 1, i + 2));
     const tx = mini.mini.transactions[0]!;
-    expect(bytesToHex(node.getTransactionByHash(tx.hash)!.blockHash)).toBe(bytesToHex(sealed.getTransactionByHash(tx.hash)!.blockHash));
+    expect(bytesToHex(node.getTransactionByHash(tx.hash)!.blockHash!)).toBe(bytesToHex(sealed.getTransactionByHash(tx.hash)!.blockHash!));
   });
 
   test("a full node re-executes every block and ends at the same root", async () => {

@@ -154,7 +154,7 @@ describe("geth transaction errors over JSON-RPC", () => {
     // A pending (executable) transaction, sent twice in one batch: the second is already known.
     const pending = await sign(acct[3]!, { nonce: await nonceOf(acct[3]!) });
     const batch = [1, 2].map((id) => ({ jsonrpc: "2.0", id, method: "eth_sendRawTransaction", params: [pending] }));
-    const res: any[] = await (await fetch(dev.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(batch) })).json();
+    const res = <any[]>await (await fetch(dev.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(batch) })).json();
     const byId = (id: number) => res.find((r) => r.id === id);
     expect(byId(1).result).toBe(keccak256(pending));
     expectGeth(byId(2).error, "already known");

@@ -33,7 +33,7 @@ test("journaled transactions survive a stop before execution and are included af
   ).finally(() => (console.log = log));
   try {
     const rpc = async (method: string, params: unknown[]) =>
-      (await (await fetch(second.url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json()).result;
+      ((await (await fetch(second.url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })).json()) as { result: any }).result;
     for (const h of hashes) await until(`receipt of ${h}`, () => rpc("eth_getTransactionReceipt", [h]));
     expect(BigInt(await rpc("eth_getBalance", [to, "latest"]))).toBe(1000n * 5n + 10n);
   } finally {

@@ -13,7 +13,7 @@ import { CLOSE, decodeFrame, frameHash, verifyFrame, type Frame } from "../../sr
 import { startStreamServer, type StreamServer } from "../../src/stream/server";
 
 const quiet = createLogger("error", true);
-const GENESIS = new Uint8Array(32).fill(7);
+const GENESIS: Uint8Array = new Uint8Array(32).fill(7);
 const TOKEN = "test-token-123";
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
