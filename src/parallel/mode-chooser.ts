@@ -7,8 +7,8 @@
 //
 // Batches fall into size classes (powers of two). Before any is judged, the first JIT_WARMUP
 // batches run on Block-STM (see there). Then each class keeps, for each mode, the nanoseconds per
-// transaction of its last few batches and takes the fastest of them as the mode's cost (see
-// cost()), alternates the modes for its first batches, then runs the faster one and re-tries the
+// transaction of its last few batches and takes the second fastest of them as the mode's cost
+// (see cost()), alternates the modes for its first batches, then runs the faster one and re-tries the
 // slower one every PROBE_EVERY batches so that a change of workload or load is noticed; the
 // choice changes only when the other mode's cost is clearly lower, so noise does not flip it
 // back and forth.
@@ -53,7 +53,7 @@ const IMPROVING = 0.97;
 /** The other mode takes over once its cost is this much lower. */
 const SWITCH = 0.95;
 /** Batches per mode its cost is taken over. */
-const RECENT = 5;
+const RECENT = 8;
 
 interface ClassStats {
   /** Per mode, ns per transaction of its latest batches (at most RECENT, oldest first). */
@@ -137,16 +137,20 @@ export class ModeChooser {
 }
 
 /**
- * A mode's cost: the fastest of its recent batches, in ns per transaction. On a shared machine
- * noise only ever slows a batch (a GC pause, a late worker, another tenant taking a core for a
- * while), so the fastest recent batch is what the mode costs now, and a mode that really got
- * slower shows it within RECENT batches. The median it replaces flipped the choice whenever three
- * of five batches met a slow spell and, with Block-STM probed once every 16 to 64 batches, kept
- * it off for that long after the spell: two bench runs kept plain transfers serial in 15 and 13
- * of their 15 timed runs while Block-STM ran 1.46x and 1.47x faster than serial.
+ * A mode's cost: the second fastest of its recent batches (the only one while there is one), in
+ * ns per transaction. On a shared machine noise only ever slows a batch (a GC pause, a late
+ * worker, another tenant taking a core for a while), so a low one says what the mode costs now;
+ * the second fastest rather than the fastest, so that one batch luckier than the rest (fewer
+ * conflicts in a mixed workload) does not decide alone. Up to RECENT - 2 slow batches in a row
+ * leave it unmoved, and a mode that really got slower shows it within RECENT - 1. The median of 5
+ * it replaces flipped the choice whenever 3 of 5 batches met a slow spell and, with Block-STM
+ * probed once every 16 to 64 batches, kept it off for that long after the spell: two bench runs
+ * kept plain transfers serial in 15 and 13 of their 15 timed runs while Block-STM ran 1.46x and
+ * 1.47x faster than serial.
  */
 function cost(c: ClassStats, mode: Mode): number {
-  return Math.min(...c.recent[mode]);
+  const sorted = [...c.recent[mode]].sort((a, b) => a - b);
+  return sorted[Math.min(1, sorted.length - 1)]!;
 }
 
 function sizeClass(txs: number): number {
