@@ -8,10 +8,10 @@
 // Batches fall into size classes (powers of two). Before any is judged, the first JIT_WARMUP
 // batches run on Block-STM (see there). Then each class keeps, for each mode, the nanoseconds per
 // transaction of its last few batches and takes the second fastest of them as the mode's cost
-// (see cost()), alternates the modes for its first batches, then runs the faster one and re-tries the
-// slower one every PROBE_EVERY batches so that a change of workload or load is noticed; the
-// choice changes only when the other mode's cost is clearly lower, so noise does not flip it
-// back and forth.
+// (see cost()), alternates the modes for its first batches, then runs the faster one and
+// re-tries the slower one every PROBE_EVERY batches so that a change of workload or load is
+// noticed; the choice changes only when the other mode's cost is clearly lower, so noise does
+// not flip it back and forth.
 //
 // A probe costs two batches in the slower mode, so while probe after probe finds it far behind
 // (FAR_BEHIND) they spread out, by PROBE_EVERY each time, up to MAX_PROBE_SPACING times further
