@@ -3,9 +3,23 @@
 // EVM_FLAG_DEFER_COINBASE, neither loads nor credits the coinbase but reports the tip it owes
 // (abi.ts deferredTip), and this puts back what it would have done (transaction.cpp: load the
 // coinbase last, then add the tip, or touch an empty coinbase when the tip is zero, EIP-161).
-import { type AccountChange, type BlockEnv, type ExecResult, type HostState, NO_SLOTS } from "../exec/abi";
+import { type AccountChange, type BlockEnv, deferredTip, type ExecResult, ExecStatus, type HostState, NO_SLOTS } from "../exec/abi";
 import { bytesEqual } from "../crypto/hex";
 import { EMPTY_CODE_HASH } from "../trie/index";
+import type { SharedHeap } from "./heap";
+import { Txn, TxnFlags } from "./txn-layout";
+
+/**
+ * What the deferred run recorded at transaction-table entry `e` of `heap` owes the coinbase: its
+ * tip (zero: only the touch an empty coinbase gets, EIP-161), or null when nothing at all (an
+ * invalid run, or a sender that pays nothing). The core reports zero for both, so the flag set at
+ * layout tells them apart.
+ */
+export function owedTip(heap: SharedHeap, e: number): bigint | null {
+  const output = heap.i32[e + Txn.OUTPUT]!;
+  if (heap.view.getUint32(output, true) === ExecStatus.Invalid || heap.i32[e + Txn.FLAGS]! & TxnFlags.PaysNothing) return null;
+  return deferredTip(heap.view, output);
+}
 
 export class CoinbaseCredit {
   /** One copy of the coinbase address for every change of the batch (none is ever written to). */

@@ -3,12 +3,12 @@
 // Each resolution reports the version that decided the value, or a Dependency when it met an
 // ESTIMATE: a speculative read outcome is a value, never an exception.
 import { EMPTY_CODE_HASH } from "../trie/index";
-import { deferredTip } from "../exec/abi";
 import type { SharedHeap } from "./heap";
 import { Acct, BaseFlags, Field, Ver, VersionFlags } from "./mv-layout";
 import { headWord, type MvStore } from "./mv-store";
 import type { Scheduler } from "./scheduler";
-import { Snapshot, Txn, TxnFlags, TxnStatus } from "./txn-layout";
+import { owedTip } from "./coinbase-credit";
+import { Snapshot, Txn, TxnStatus } from "./txn-layout";
 import { BASE_TXN, ReadKind, type ReadOutcome, type TxnIndex } from "./types";
 
 /** Storage-emptiness answers: the count is known to be zero / non-zero, or cannot be told. */
@@ -17,8 +17,6 @@ export const enum StorageAnswer {
   NonEmpty = 1,
   Unknown = -1,
 }
-
-const EXEC_INVALID = 3; // evm_status EVM_INVALID at byte 0 of the core's output
 
 export class VersionedReads {
   /** Set when hasStorage could not tell (the caller then gives the transaction to the serial tail). */
@@ -168,9 +166,8 @@ export class VersionedReads {
         }
         continue;
       }
-      const output = i32[entry + Txn.OUTPUT]!;
-      if (this.view.getUint32(output, true) === EXEC_INVALID || i32[entry + Txn.FLAGS]! & TxnFlags.PaysNothing) continue;
-      const tip = deferredTip(this.view, output);
+      const tip = owedTip(this.heap, entry);
+      if (tip === null) continue;
       if (tip !== 0n) {
         balance += tip;
         exists = true;

@@ -77,11 +77,11 @@
 // bottleneck (laying out and committing, 1.9 us of each transaction's 2.2): they gain about
 // 1.45x, ERC-20 transfers about 1.7x, swaps over 100 pools about 1.95x. The commit (1.7, 2.8 and
 // 8.8 us) bounds any machine to about 1.6x, 3.3x and 5x.
-import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, deferredTip, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
+import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, LmdbBaseReader, type MailboxHost } from "./base-reader";
 import { bytesEqual } from "../crypto/hex";
-import { CoinbaseCredit } from "./coinbase-credit";
+import { CoinbaseCredit, owedTip } from "./coinbase-credit";
 import { Control, FAIL_NAMES, FailReason, FallbackReason, FALLBACK_NAMES, LmdbUse } from "./control-layout";
 import { writePendingAccounts } from "./pending-accounts";
 import { hashAddress } from "../crypto/byte-hash";
@@ -601,7 +601,8 @@ export class ParallelExecutor implements BatchExecutor {
             // the tip credit() adds (none to an invalid result).
             if (r.status !== ExecStatus.Invalid && r.accounts.length > 0) state.apply(r.accounts);
             const own = r.accounts.length;
-            if (r.status !== ExecStatus.Invalid && !(i32[e + Txn.FLAGS]! & TxnFlags.PaysNothing)) credit.credit(r, deferredTip(heap.view, at));
+            const owed = owedTip(heap, e);
+            if (owed !== null) credit.credit(r, owed);
             const tip = own < r.accounts.length ? r.accounts[own]! : null;
             if (tip !== null && !tip.deleted && credited) {
               // Only the latest of consecutive credits needs applying: it holds the coinbase's whole account.

@@ -264,12 +264,18 @@ export function wakeSleepers(i32: Int32Array): void {
 export function sleepOnWake(i32: Int32Array, observedWake: number, ms: number, spinMs = 0): void {
   // A futex wake-up took 40-170 us on the 2-core VM this was measured on: longer than the waits
   // at a batch's end that it would otherwise add to every batch.
-  if (spinMs > 0) {
-    const until = performance.now() + spinMs;
-    while (Atomics.load(i32, Control.WAKE) === observedWake) if (performance.now() > until) break;
-    if (Atomics.load(i32, Control.WAKE) !== observedWake) return;
-  }
+  if (spinWhile(i32, Control.WAKE, observedWake, spinMs)) return;
   Atomics.add(i32, Control.SLEEPERS, 1);
   Atomics.wait(i32, Control.WAKE, observedWake, ms);
   Atomics.sub(i32, Control.SLEEPERS, 1);
+}
+
+/**
+ * Spins while word `at` of `i32` reads `value`, for up to `ms` (0: not at all); true if it moved.
+ * Before a futex wait, for waits shorter than a futex wake-up.
+ */
+export function spinWhile(i32: Int32Array, at: number, value: number, ms: number): boolean {
+  if (ms <= 0) return false;
+  for (const until = performance.now() + ms; Atomics.load(i32, at) === value; ) if (performance.now() > until) return false;
+  return true;
 }

@@ -14,7 +14,7 @@ import { Doorbell, Mailbox, MAILBOX_ERROR_BYTES, STATS_FIELDS } from "./mailbox-
 import { MvHost } from "./mv-host";
 import { VersionedReads } from "./mv-reads";
 import { MvStore } from "./mv-store";
-import { Scheduler, wakeSleepers } from "./scheduler";
+import { Scheduler, spinWhile, wakeSleepers } from "./scheduler";
 import { TxnExecutor } from "./txn-executor";
 import { Task, TaskKind } from "./types";
 
@@ -162,7 +162,7 @@ function runTasks(ex: TxnExecutor, base: BaseReader): void {
 /** Runs batches for as long as the doorbell rings within PARK_MS of the last one. */
 function park(): void {
   while (Atomics.load(mb, Mailbox.DOORBELL) !== Doorbell.Away) {
-    for (const until = performance.now() + PARK_SPIN_MS; Atomics.load(mb, Mailbox.DOORBELL) === Doorbell.Parked && performance.now() < until; );
+    spinWhile(mb, Mailbox.DOORBELL, Doorbell.Parked, PARK_SPIN_MS);
     Atomics.wait(mb, Mailbox.DOORBELL, Doorbell.Parked, PARK_MS);
     // Leave unless rung; the main thread may also have sent the worker away (a new heap).
     if (Atomics.compareExchange(mb, Mailbox.DOORBELL, Doorbell.Parked, Doorbell.Away) !== Doorbell.Rung) return;
