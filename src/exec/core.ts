@@ -135,15 +135,19 @@ export class EvmCore {
   }
 
   /**
-   * As executeRaw, for an input encodeInput already produced (e.g. laid out once in shared
-   * memory), with the defer-coinbase flag set as asked: no decoding and re-encoding per run.
+   * As executeRaw, for the `len`-byte input encodeInput already produced at byte `at` of `src`
+   * (e.g. laid out once in shared memory), with the defer-coinbase flag set as asked: no
+   * decoding and re-encoding per run.
    */
-  executeInput(input: Uint8Array, deferCoinbase: boolean, host: HostState): Uint8Array {
-    const dst = this.view(this.exports.inputBuffer(input.length), input.length);
-    dst.set(input);
-    const f = INPUT_FLAGS_OFFSET;
-    dst[f] = deferCoinbase ? dst[f]! | FLAG_DEFER_COINBASE : dst[f]! & ~FLAG_DEFER_COINBASE;
-    return this.run(input.length, host);
+  executeInput(src: Uint8Array, at: number, len: number, deferCoinbase: boolean, host: HostState): Uint8Array {
+    const ptr = this.exports.inputBuffer(len);
+    // Straight into the whole memory's bytes: one view less per run than a view of the destination.
+    const bytes = this.memory !== null ? this.memory().bytes : this.view(ptr, len);
+    const to = this.memory !== null ? ptr : 0;
+    bytes.set(src.subarray(at, at + len), to);
+    const f = to + INPUT_FLAGS_OFFSET;
+    bytes[f] = deferCoinbase ? bytes[f]! | FLAG_DEFER_COINBASE : bytes[f]! & ~FLAG_DEFER_COINBASE;
+    return this.run(len, host);
   }
 
   /** Runs the `size`-byte input in the core's input buffer against `host`. */

@@ -89,13 +89,14 @@ export class TxnExecutor {
       return false;
     }
     // The input as laid out in the heap, run as is: no decoding and re-encoding per execution.
-    const input = this.u8.subarray(i32[t + Txn.INPUT]!, i32[t + Txn.INPUT]! + i32[t + Txn.INPUT_LEN]!);
+    const inputAt = i32[t + Txn.INPUT]!;
+    const inputLen = i32[t + Txn.INPUT_LEN]!;
     for (;;) {
       const defer = (Atomics.load(i32, t + Txn.FLAGS) & TxnFlags.ReadsCoinbase) === 0;
       host.begin(j, incarnation, defer, this.coinbase);
       this.stats.executions++;
       Atomics.add(i32, t + Txn.EXECUTIONS, 1);
-      const raw = this.core.executeInput(input, defer, host);
+      const raw = this.core.executeInput(this.u8, inputAt, inputLen, defer, host);
       if (defer && host.metCoinbase) {
         Atomics.or(i32, t + Txn.FLAGS, TxnFlags.ReadsCoinbase);
         continue;
