@@ -103,7 +103,7 @@ export const enum FallbackReason {
 /** Why a parallel attempt was abandoned altogether (Control.FAIL). */
 export const enum FailReason {
   None = 0,
-  /** The shared heap or its hash table is full: the batch reruns serially, the next gets more room. */
+  /** The shared heap is full: the rest of the batch runs serially, the next gets a bigger heap. */
   HeapFull = 1,
   /** A worker threw; the message is in its finish report. */
   WorkerError = 2,
@@ -113,6 +113,8 @@ export const enum FailReason {
    * batch runs serially.
    */
   WorkerStalled = 3,
+  /** The multi-version store's hash table is full: the rest runs serially, the next gets a bigger table. */
+  TableFull = 4,
 }
 
 export const FALLBACK_NAMES: Record<number, string> = {
@@ -126,6 +128,7 @@ export const FAIL_NAMES: Record<number, string> = {
   [FailReason.HeapFull]: "shared heap full",
   [FailReason.WorkerError]: "worker error",
   [FailReason.WorkerStalled]: "a worker stopped responding",
+  [FailReason.TableFull]: "multi-version hash table full",
 };
 
 /** Where workers get the pre-batch state (Control.USE_LMDB). */

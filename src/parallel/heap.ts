@@ -74,9 +74,9 @@ export class SharedHeap {
     return at;
   }
 
-  /** Marks the batch failed for lack of room and unwinds the caller. */
-  fail(why: string): never {
-    Atomics.compareExchange(this.i32, Control.FAIL, FailReason.None, FailReason.HeapFull);
+  /** Marks the batch failed for lack of room (in the heap, or `reason`'s) and unwinds the caller. */
+  fail(why: string, reason = FailReason.HeapFull): never {
+    Atomics.compareExchange(this.i32, Control.FAIL, FailReason.None, reason);
     throw new HeapFullError(why);
   }
 

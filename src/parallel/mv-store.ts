@@ -9,7 +9,7 @@
 // unlinks with an atomic store. A reader walking the list with atomic loads therefore sees
 // each entry whole, as it was when it was current. Writers of one record still serialise on
 // the record's spin lock.
-import { Control } from "./control-layout";
+import { Control, FailReason } from "./control-layout";
 import type { SharedHeap } from "./heap";
 import { Acct, ACCOUNT_RECORD_WORDS, Field, Rec, RecordKind, SLOT_RECORD_WORDS, SlotRec, Ver, VERSION_WORDS, VersionFlags } from "./mv-layout";
 import { BASE_TXN, ReadKind, type ReadOutcome, type TxnIndex } from "./types";
@@ -64,7 +64,7 @@ export class MvStore {
       let rec = Atomics.load(i32, this.table + b);
       if (rec === 0) {
         if (created === 0) {
-          if (Atomics.add(i32, Control.RECORDS, 1) * 4 > this.mask * 3) this.heap.fail("hash table full");
+          if (Atomics.add(i32, Control.RECORDS, 1) * 4 > this.mask * 3) this.heap.fail("hash table full", FailReason.TableFull);
           created = this.heap.alloc(kind === RecordKind.Account ? ACCOUNT_RECORD_WORDS : SLOT_RECORD_WORDS);
           i32[created + Rec.HASH] = h;
           i32[created + Rec.KIND] = kind;

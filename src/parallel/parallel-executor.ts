@@ -199,6 +199,16 @@ const STALE_SHARE = 64;
  */
 const MAIN_RUN = 8;
 
+/**
+ * The hash table of the multi-version store gets BUCKETS_PER_RECORD buckets for each record the
+ * last batch used (at least MIN_BUCKETS_PER_TXN per transaction). It is zeroed before the workers
+ * start, so its size is wall time: at 64 buckets a transaction (the former fixed size) a batch of
+ * 1,000 plain transfers (2 records each) zeroed 256 KiB on the main thread before the ring.
+ */
+const BUCKETS_PER_RECORD = 8;
+const MIN_BUCKETS_PER_TXN = 16;
+const MAX_BUCKETS_PER_TXN = 4096;
+
 /** Transactions laid out before the workers start: enough that they rarely wait for the rest. */
 const LAID_OUT_FIRST = 32;
 
@@ -692,6 +702,11 @@ export class ParallelExecutor implements BatchExecutor {
     incarnations.fill(1, committed);
     const fail = i32[Control.FAIL]!;
     if (fail === FailReason.HeapFull) this.grow();
+    else if (fail === FailReason.TableFull) {
+      // From the transactions that started before it filled, and at least twice the size.
+      const started = Math.max(1, Math.min(n, i32[Control.EXEC_IDX]!));
+      this.bucketsPerTxn = Math.min(MAX_BUCKETS_PER_TXN, Math.max(this.bucketsPerTxn * 2, Math.ceil((BUCKETS_PER_RECORD * i32[Control.RECORDS]!) / started)));
+    } else this.sizeTable(i32[Control.RECORDS]! / n);
     const workers = [...stats.workers, this.main.ex.stats];
     const sum = (k: keyof WorkerStats) => workers.reduce((a, w) => a + w[k], 0);
     let fallback: string | null = null;
@@ -782,9 +797,18 @@ export class ParallelExecutor implements BatchExecutor {
     return results;
   }
 
-  /** Doubles the heap (and the hash table's share) for the next batch. */
+  /**
+   * Sizes the next batch's hash table from this one's records per transaction: BUCKETS_PER_RECORD
+   * buckets a record, never below MIN_BUCKETS_PER_TXN, and at most halving per batch, so that a
+   * batch heavier than the last still fits (the table counts as full at three quarters).
+   */
+  private sizeTable(recordsPerTxn: number): void {
+    const want = Math.max(MIN_BUCKETS_PER_TXN, Math.ceil(BUCKETS_PER_RECORD * recordsPerTxn));
+    this.bucketsPerTxn = Math.min(MAX_BUCKETS_PER_TXN, Math.max(want, this.bucketsPerTxn >> 1));
+  }
+
+  /** Doubles the heap for the next batch. */
   private grow(): void {
-    this.bucketsPerTxn = Math.min(this.bucketsPerTxn * 2, 4096);
     const bytes = Math.min(this.heap.buffer.byteLength * 2, MAX_HEAP_BYTES);
     if (bytes !== this.heap.buffer.byteLength) this.replaceHeap(bytes);
   }

@@ -312,6 +312,38 @@ describe("special cases", () => {
     }
   }, 30_000);
 
+  test("a batch that fills the multi-version hash table runs its rest serially; the next gets a bigger table", async () => {
+    const ex = await ParallelExecutor.create({ workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false });
+    try {
+      const { state, w } = world();
+      const light = Array.from({ length: 200 }, (_, i) => addr(92, i));
+      const heavy = Array.from({ length: 200 }, (_, i) => addr(91, i));
+      w.fund([...light, ...heavy]);
+      const transfers = light.map((s, i) => w.tx(s, addr(90, i), new Uint8Array(0), 21_000n, { value: 1n }));
+      // Creations whose init code asks the balance of 40 accounts: 41 records a transaction,
+      // where the transfers that size the table use 2.
+      const initcode = (i: number) => {
+        const code: number[] = [];
+        for (let k = 0; k < 40; k++) code.push(0x73, ...addr(89, i * 40 + k), 0x31, 0x50); // PUSH20 a BALANCE POP
+        return new Uint8Array([...code, 0x00]);
+      };
+      const creations = heavy.map((s, i) => w.tx(s, null, initcode(i), 1_000_000n));
+      const fallbacks: (string | null)[] = [];
+      for (const txs of [transfers, transfers, transfers, creations, creations]) {
+        const a = cloneMemoryState(state);
+        const b = cloneMemoryState(state);
+        const expected = await serial.execute(env, txs, a);
+        expect(expected.every((r) => r.status === ExecStatus.Success)).toBe(true);
+        expect(await ex.execute(env, txs, b)).toEqual(expected);
+        expect(b.root()).toEqual(a.root());
+        fallbacks.push(ex.lastStats!.fallback);
+      }
+      expect(fallbacks).toEqual([null, null, null, "multi-version hash table full", null]);
+    } finally {
+      await ex.close();
+    }
+  }, 30_000);
+
   test("batches below the threshold run serially", async () => {
     const small = await ParallelExecutor.create({ workers: 1, core, minParallelBatch: 4, adaptive: false });
     try {
