@@ -203,14 +203,18 @@ describe("special cases", () => {
     return { state, w };
   }
 
-  async function same(state: MemoryState, txs: TxInput[], wrap = (s: MemoryState): BatchState => s) {
+  /** Runs `txs` serially and on `executor`, each on its own copy of `state`: equal results and roots. */
+  async function same(
+    state: MemoryState,
+    txs: TxInput[],
+    { wrap = (s: MemoryState): BatchState => s, executor = exec, on = env }: { wrap?: (s: MemoryState) => BatchState; executor?: ParallelExecutor; on?: BlockEnv } = {},
+  ) {
     const a = cloneMemoryState(state);
     const b = cloneMemoryState(state);
-    const expected = await serial.execute(env, txs, wrap(a));
-    const got = await exec.execute(env, txs, wrap(b));
-    expect(got).toEqual(expected);
+    const results = await serial.execute(on, txs, wrap(a));
+    expect(await executor.execute(on, txs, wrap(b))).toEqual(results);
     expect(b.root()).toEqual(a.root());
-    return exec.lastStats!;
+    return { stats: executor.lastStats!, results };
   }
 
   test("a contract's last slot cleared, with no slot count: contracts never need the count", async () => {
@@ -219,7 +223,7 @@ describe("special cases", () => {
     const clearer = addr(96, 0);
     state.put(clearer, { nonce: 1n, balance: 0n, code: hexToBytes("0x5f5f5500"), storage: [[bigintToBytes32(0n), bigintToBytes32(1n)]] });
     const txs = [w.tx(sender(0), clearer, new Uint8Array(0), 60_000n), w.tx(sender(1), clearer, new Uint8Array(0), 60_000n), w.tx(sender(2), sender(3), new Uint8Array(0), 21_000n, { value: 5n })];
-    const stats = await same(state, txs, (s) => new FlagOnlyState(s));
+    const { stats } = await same(state, txs, { wrap: (s) => new FlagOnlyState(s) });
     expect(stats.fallback).toBeNull();
     expect(stats.serialTail).toBe(0);
   });
@@ -231,7 +235,7 @@ describe("special cases", () => {
     const senders = Array.from({ length: 96 }, (_, i) => addr(95, i));
     w.fund(senders);
     const txs = senders.map((s) => w.tx(s, counter, new Uint8Array(0), 60_000n));
-    const stats = await same(state, txs);
+    const { stats } = await same(state, txs);
     expect(stats.fallback).toBe("transactions form a dependency chain");
     expect(stats.serialTail).toBe(64);
   });
@@ -267,13 +271,9 @@ describe("special cases", () => {
       // A coinbase reader sees the sum of every earlier tip: the free ones add nothing.
       if (i === 8) txs.push(w.tx(sender(6), addr(12, 0), new Uint8Array(0), 21_000n, { value: 5n }));
     }
-    const a = cloneMemoryState(state);
-    const b = cloneMemoryState(state);
-    const expected = await serial.execute(cbEnv, txs, a);
-    expect(expected.every((r) => r.status === ExecStatus.Success)).toBe(true);
-    expect(await exec.execute(cbEnv, txs, b)).toEqual(expected);
-    expect(b.root()).toEqual(a.root());
-    expect(exec.lastStats!.serialTail).toBe(0);
+    const { stats, results } = await same(state, txs, { on: cbEnv });
+    expect(results.every((r) => r.status === ExecStatus.Success)).toBe(true);
+    expect(stats.serialTail).toBe(0);
   });
 
   test("a batch one sender dominates runs serially", async () => {
@@ -298,13 +298,7 @@ describe("special cases", () => {
       w.fund(senders);
       const txs = senders.map((s, i) => w.tx(s, addr(93, i), new Uint8Array(0), 21_000n, { value: 1n }));
       const fallbacks: (string | null)[] = [];
-      for (let round = 0; round < 4; round++) {
-        const a = cloneMemoryState(state);
-        const b = cloneMemoryState(state);
-        expect(await tight.execute(env, txs, b)).toEqual(await serial.execute(env, txs, a));
-        expect(b.root()).toEqual(a.root());
-        fallbacks.push(tight.lastStats!.fallback);
-      }
+      for (let round = 0; round < 4; round++) fallbacks.push((await same(state, txs, { executor: tight })).stats.fallback);
       expect(fallbacks[0]).toBe("shared heap full");
       expect(fallbacks.at(-1)).toBeNull();
     } finally {
@@ -330,13 +324,9 @@ describe("special cases", () => {
       const creations = heavy.map((s, i) => w.tx(s, null, initcode(i), 1_000_000n));
       const fallbacks: (string | null)[] = [];
       for (const txs of [transfers, transfers, transfers, creations, creations]) {
-        const a = cloneMemoryState(state);
-        const b = cloneMemoryState(state);
-        const expected = await serial.execute(env, txs, a);
-        expect(expected.every((r) => r.status === ExecStatus.Success)).toBe(true);
-        expect(await ex.execute(env, txs, b)).toEqual(expected);
-        expect(b.root()).toEqual(a.root());
-        fallbacks.push(ex.lastStats!.fallback);
+        const { stats, results } = await same(state, txs, { executor: ex });
+        expect(results.every((r) => r.status === ExecStatus.Success)).toBe(true);
+        fallbacks.push(stats.fallback);
       }
       expect(fallbacks).toEqual([null, null, null, "multi-version hash table full", null]);
     } finally {
