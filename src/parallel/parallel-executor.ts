@@ -702,11 +702,9 @@ export class ParallelExecutor implements BatchExecutor {
     incarnations.fill(1, committed);
     const fail = i32[Control.FAIL]!;
     if (fail === FailReason.HeapFull) this.grow();
-    else if (fail === FailReason.TableFull) {
-      // From the transactions that started before it filled, and at least twice the size.
-      const started = Math.max(1, Math.min(n, i32[Control.EXEC_IDX]!));
-      this.bucketsPerTxn = Math.min(MAX_BUCKETS_PER_TXN, Math.max(this.bucketsPerTxn * 2, Math.ceil((BUCKETS_PER_RECORD * i32[Control.RECORDS]!) / started)));
-    } else this.sizeTable(i32[Control.RECORDS]! / n);
+    // A table that filled is sized from the transactions that had started by then.
+    else if (fail === FailReason.TableFull) this.sizeTable(i32[Control.RECORDS]! / Math.max(1, Math.min(n, i32[Control.EXEC_IDX]!)), true);
+    else this.sizeTable(i32[Control.RECORDS]! / n, false);
     const workers = [...stats.workers, this.main.ex.stats];
     const sum = (k: keyof WorkerStats) => workers.reduce((a, w) => a + w[k], 0);
     let fallback: string | null = null;
@@ -800,11 +798,13 @@ export class ParallelExecutor implements BatchExecutor {
   /**
    * Sizes the next batch's hash table from this one's records per transaction: BUCKETS_PER_RECORD
    * buckets a record, never below MIN_BUCKETS_PER_TXN, and at most halving per batch, so that a
-   * batch heavier than the last still fits (the table counts as full at three quarters).
+   * batch heavier than the last still fits (the table counts as full at three quarters); at least
+   * doubling after a batch that `filled` it.
    */
-  private sizeTable(recordsPerTxn: number): void {
+  private sizeTable(recordsPerTxn: number, filled: boolean): void {
     const want = Math.max(MIN_BUCKETS_PER_TXN, Math.ceil(BUCKETS_PER_RECORD * recordsPerTxn));
-    this.bucketsPerTxn = Math.min(MAX_BUCKETS_PER_TXN, Math.max(want, this.bucketsPerTxn >> 1));
+    const bound = filled ? this.bucketsPerTxn * 2 : this.bucketsPerTxn >> 1;
+    this.bucketsPerTxn = Math.min(MAX_BUCKETS_PER_TXN, Math.max(want, bound));
   }
 
   /** Doubles the heap for the next batch. */
