@@ -153,9 +153,16 @@ export function writeWord(view: DataView, at: number, v: bigint): number {
     view.setBigUint64(at + 24, v);
     return at + 32;
   }
-  for (let i = 3; i >= 0; i--) {
-    view.setBigUint64(at + i * 8, v & 0xffffffffffffffffn);
-    v >>= 64n;
+  // setBigUint64 keeps a value's low 64 bits: one shift per further word, no masks. Balances
+  // past 64 bits (1,000 ether and up) almost always fit 128.
+  view.setBigUint64(at + 24, v);
+  view.setBigUint64(at + 16, v >> 64n);
+  const high = v >> 128n;
+  if (high === 0n) {
+    for (let i = 0; i < 16; i += 4) view.setUint32(at + i, 0);
+  } else {
+    view.setBigUint64(at + 8, high);
+    view.setBigUint64(at, high >> 64n);
   }
   return at + 32;
 }
@@ -360,9 +367,8 @@ export interface HostAccount {
   hasStorage: boolean;
 }
 
-/** Fills an account record (ACCOUNT_RECORD_SIZE bytes) for host_account. */
-export function encodeAccountRecord(a: HostAccount, out: Uint8Array): void {
-  const view = new DataView(out.buffer, out.byteOffset, ACCOUNT_RECORD_SIZE);
+/** Fills an account record (ACCOUNT_RECORD_SIZE bytes) for host_account; `view` is over `out`. */
+export function encodeAccountRecord(a: HostAccount, out: Uint8Array, view = new DataView(out.buffer, out.byteOffset, ACCOUNT_RECORD_SIZE)): void {
   view.setBigUint64(0, a.nonce, true);
   writeWord(view, 8, a.balance);
   out.set(a.codeHash, 40);

@@ -58,6 +58,7 @@ function hostFunctions(core: { host: HostState | null }, mem: CoreMemory) {
   const key = new Uint8Array(32);
   const word = new Uint8Array(32);
   const record = new Uint8Array(ACCOUNT_RECORD_SIZE);
+  const recordView = new DataView(record.buffer);
   return {
     account(addrPtr: number, outPtr: number): number {
       const s = state();
@@ -67,7 +68,7 @@ function hostFunctions(core: { host: HostState | null }, mem: CoreMemory) {
       } else {
         const acct = s.account(address);
         if (!acct) return 0;
-        encodeAccountRecord(acct, record);
+        encodeAccountRecord(acct, record, recordView);
       }
       mem.write(outPtr, record);
       return 1;
@@ -186,8 +187,10 @@ export class EvmCore {
   private async initWasm(module: WebAssembly.Module): Promise<void> {
     let bytes = new Uint8Array(0);
     let whole = { bytes, data: new DataView(bytes.buffer) };
-    // Memory growth detaches the old buffer; re-wrap only then.
-    const current = () => (bytes.buffer === memory.buffer ? bytes : (bytes = new Uint8Array(memory.buffer)));
+    // Memory growth detaches the old buffer (its views read as empty); re-wrap only then. A
+    // length check, not a compare of the two buffer getters: the host functions call this for
+    // every argument and answer.
+    const current = () => (bytes.length !== 0 ? bytes : (bytes = new Uint8Array(memory.buffer)));
     const view: ViewFn = (ptr, len) => current().subarray(ptr, ptr + len);
     const mem: CoreMemory = {
       view,
