@@ -66,17 +66,18 @@
 // (mode-chooser.ts) run on the serial path; the results are the same.
 //
 // What it costs (per transaction on a 2-core machine, timed part by part; the totals are what
-// `npx bun run bench parallel` reports). A plain transfer takes about 2.9 us serially (the core
-// 1.5, encoding and decoding 0.8, applying 0.5), an ERC-20 transfer about 9.5 us (the core 6.7).
+// `npx bun run bench parallel` reports). A plain transfer took about 2.9 us serially (the core
+// 1.5, encoding and decoding 0.8, applying 0.5), an ERC-20 transfer about 9.5 us (the core 6.7),
+// before the state's account reads got cheaper (serial transfers 17% faster, ERC-20 8%).
 // Block-STM adds, on the executing thread, 0.5 us (transfer) or 1 us (ERC-20) recording the
 // writes, reads and output and 0.1 us finishing the execution in the scheduler; and on the main
 // thread, whose commit otherwise decodes and applies as serial does, the check and its
 // bookkeeping (0.3 us), the tip (0.15 us) and the cache misses of applying to records only the
 // workers had read (0.3 us). Its own executions, between commits, run 10-20% slower than a
 // worker's (less so in runs of a few: MAIN_RUN). For transfers the main thread is the
-// bottleneck (laying out and committing, 1.9 us of each transaction's 2.2): they gain about
-// 1.45x, ERC-20 transfers about 1.7x, swaps over 100 pools about 1.95x. The commit (1.7, 2.8 and
-// 8.8 us) bounds any machine to about 1.6x, 3.3x and 5x.
+// bottleneck (laying out and committing, 1.8 us of each transaction's 2.0): they gain about
+// 1.4x, ERC-20 transfers about 1.75x, swaps over 100 pools about 2x. The commit (1.5, 3.4 and
+// 9.7 us) bounds any machine to about 1.5x, 2.5x and 5x.
 import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, LmdbBaseReader, type MailboxHost } from "./base-reader";
