@@ -234,7 +234,7 @@ export class ParallelExecutor implements BatchExecutor {
    */
   timeParts: boolean;
   private heap: SharedHeap;
-  /** Hash-table buckets reserved per transaction (grows when a batch fills the table). */
+  /** Hash-table buckets reserved per transaction (sizeTable: from the last batch's records). */
   private bucketsPerTxn = 64;
   private gen = 0;
   private closed = false;
