@@ -93,6 +93,7 @@ import { CommittedWrites } from "./committed-writes";
 import { ModeChooser } from "./mode-chooser";
 import { MvStore } from "./mv-store";
 import { Scheduler } from "./scheduler";
+import { executeInOrder } from "./serial-executor";
 import { INC_SHIFT, READ_WORDS, ReadEntry, Txn, TxnFlags, TXN_WORDS, TxnStatus } from "./txn-layout";
 import { type BatchExecutor, type BatchState, type BatchStats, Task, TaskKind } from "./types";
 import type { Logger } from "../log/logger";
@@ -699,7 +700,7 @@ export class ParallelExecutor implements BatchExecutor {
     const table = i32[Control.TXN_TABLE]!;
     const incarnations = new Uint16Array(n);
     for (let i = 0; i < committed; i++) incarnations[i] = i32[table + i * TXN_WORDS + Txn.EXECUTIONS]!;
-    this.executeSerially(env, txs, committed, state, results);
+    executeInOrder(this.core, env, txs, committed, state, results);
     incarnations.fill(1, committed);
     const fail = i32[Control.FAIL]!;
     if (fail === FailReason.HeapFull) this.grow();
@@ -764,19 +765,10 @@ export class ParallelExecutor implements BatchExecutor {
     return deps;
   }
 
-  /** Executes and applies txs[from..] on the calling thread's core, appending to `results`. */
-  private executeSerially(env: BlockEnv, txs: TxInput[], from: number, state: BatchState, results: ExecResult[]): void {
-    for (let i = from; i < txs.length; i++) {
-      const r = this.core.execute(env, txs[i]!, state);
-      if (r.status !== ExecStatus.Invalid) state.apply(r.accounts);
-      results.push(r);
-    }
-  }
-
   private runSerial(env: BlockEnv, txs: TxInput[], state: BatchState, t0: number, why: string | null): ExecResult[] {
     const n = txs.length;
     const results: ExecResult[] = [];
-    this.executeSerially(env, txs, 0, state, results);
+    executeInOrder(this.core, env, txs, 0, state, results);
     this.lastStats = {
       txs: n,
       mode: "serial",

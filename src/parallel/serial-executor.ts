@@ -14,13 +14,22 @@ export class SerialExecutor implements BatchExecutor {
 
   executeSync(env: BlockEnv, txs: TxInput[], state: BatchState): ExecResult[] {
     const results: ExecResult[] = [];
-    for (const tx of txs) {
-      const r = this.core.execute(env, tx, state);
-      if (r.status !== ExecStatus.Invalid) state.apply(r.accounts);
-      results.push(r);
-    }
+    executeInOrder(this.core, env, txs, 0, state, results);
     return results;
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * Executes txs[from..] one after another on `core`, applying each valid transaction's changes
+ * before the next runs, and appends their results to `results`: the serial path, also the
+ * parallel executor's for serial batches and for the rest of a batch it gave up on.
+ */
+export function executeInOrder(core: EvmCore, env: BlockEnv, txs: TxInput[], from: number, state: BatchState, results: ExecResult[]): void {
+  for (let i = from; i < txs.length; i++) {
+    const r = core.execute(env, txs[i]!, state);
+    if (r.status !== ExecStatus.Invalid) state.apply(r.accounts);
+    results.push(r);
+  }
 }
