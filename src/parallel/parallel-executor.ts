@@ -76,8 +76,8 @@
 // workers had read (0.3 us). Its own executions, between commits, run 10-20% slower than a
 // worker's (less so in runs of a few: MAIN_RUN). For transfers the main thread is the
 // bottleneck (laying out and committing, 1.8 us of each transaction's 2.0): they gain about
-// 1.4x, ERC-20 transfers about 1.75x, swaps over 100 pools about 2x. The commit (1.5, 3.4 and
-// 9.7 us) bounds any machine to about 1.5x, 2.5x and 5x.
+// 1.4x, ERC-20 transfers about 1.7x, swaps over 100 pools about 2x. The commit (1.7, 2.9 and
+// 9.6 us) bounds any machine to about 1.4x, 3x and 5x.
 import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, LmdbBaseReader, type MailboxHost } from "./base-reader";
