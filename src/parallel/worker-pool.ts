@@ -50,6 +50,14 @@ export class WorkerPool {
     return this.workers.some((w) => w.lost);
   }
 
+  /**
+   * Wakes each parked worker without ringing: it spins on its doorbell again (worker.ts park), so
+   * the ring that follows within PARK_SPIN_MS finds it running rather than asleep on a futex.
+   */
+  nudge(): void {
+    for (const w of this.workers) Atomics.notify(w.mb, Mailbox.DOORBELL);
+  }
+
   /** Rings each parked worker's doorbell, or sends it a message when it is back in its event loop. */
   ring(): void {
     for (const w of this.workers) {

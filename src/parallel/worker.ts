@@ -2,7 +2,8 @@
 // thread compiled once), the shared heap, and the Block-STM loop. Between batches the worker
 // spins on its doorbell (mailbox-layout.ts) for PARK_SPIN_MS, then parks on it for PARK_MS, so
 // a batch that follows soon starts with a futex wake rather than a message (one that follows at
-// once, with neither); after that it goes back to its event loop and the
+// once, with neither), and the main thread nudges it awake as it starts preparing the batch, so
+// that the wake overlaps the preparation; after that it goes back to its event loop and the
 // next batch comes as a "run" message. Everything per transaction, and each batch's counters,
 // go through shared memory (pre-state reads the main thread serves included); messages cross
 // only for setup and heap growth.
@@ -163,7 +164,8 @@ function runTasks(ex: TxnExecutor, base: BaseReader): void {
 function park(): void {
   while (Atomics.load(mb, Mailbox.DOORBELL) !== Doorbell.Away) {
     spinWhile(mb, Mailbox.DOORBELL, Doorbell.Parked, PARK_SPIN_MS);
-    Atomics.wait(mb, Mailbox.DOORBELL, Doorbell.Parked, PARK_MS);
+    // Woken while still parked: nudged (WorkerPool.nudge), a batch is being laid out.
+    if (Atomics.wait(mb, Mailbox.DOORBELL, Doorbell.Parked, PARK_MS) === "ok" && Atomics.load(mb, Mailbox.DOORBELL) === Doorbell.Parked) continue;
     // Leave unless rung; the main thread may also have sent the worker away (a new heap).
     if (Atomics.compareExchange(mb, Mailbox.DOORBELL, Doorbell.Parked, Doorbell.Away) !== Doorbell.Rung) return;
     runBatch();
