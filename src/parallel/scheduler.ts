@@ -262,12 +262,20 @@ export function wakeSleepers(i32: Int32Array): void {
 
 /** Sleeps on WAKE while it still reads `observedWake`, for at most `ms`, after spinning for up to `spinMs`. */
 export function sleepOnWake(i32: Int32Array, observedWake: number, ms: number, spinMs = 0): void {
-  // A futex wake-up took 40-170 us on the 2-core VM this was measured on: longer than the waits
-  // at a batch's end that it would otherwise add to every batch.
-  if (spinWhile(i32, Control.WAKE, observedWake, spinMs)) return;
-  Atomics.add(i32, Control.SLEEPERS, 1);
-  Atomics.wait(i32, Control.WAKE, observedWake, ms);
-  Atomics.sub(i32, Control.SLEEPERS, 1);
+  sleepWhile(i32, Control.WAKE, Control.SLEEPERS, observedWake, ms, spinMs);
+}
+
+/**
+ * Sleeps on word `at` while it reads `value`, for at most `ms`, after spinning for up to `spinMs`
+ * (a futex wake-up took 40-200 us on the 2-core VM this was measured on: longer than most waits
+ * within a batch). The sleeper counts itself in word `waiters` first, so a waker that finds none
+ * skips Atomics.notify.
+ */
+export function sleepWhile(i32: Int32Array, at: number, waiters: number, value: number, ms: number, spinMs = 0): void {
+  if (spinWhile(i32, at, value, spinMs)) return;
+  Atomics.add(i32, waiters, 1);
+  Atomics.wait(i32, at, value, ms);
+  Atomics.sub(i32, waiters, 1);
 }
 
 /**

@@ -18,7 +18,7 @@ import { Field, SlotRec, Ver, VersionFlags } from "./mv-layout";
 import { StorageAnswer, type VersionedReads } from "./mv-reads";
 import type { MvStore } from "./mv-store";
 import type { CommittedWrites } from "./committed-writes";
-import { type Scheduler, spinWhile } from "./scheduler";
+import { type Scheduler, sleepWhile } from "./scheduler";
 import { READ_WORDS, ReadEntry, SNAPSHOT_COMPARED, SNAPSHOT_WORDS, STATUS_COMMITTED, Txn, TxnFlags, TxnStatus, WRITE_WORDS } from "./txn-layout";
 import { BASE_TXN, ReadKind, ReadOutcome, type Task, TaskKind, type TxnIndex } from "./types";
 
@@ -136,11 +136,8 @@ export class TxnExecutor {
     const i32 = this.i32;
     for (let laid = Atomics.load(i32, Control.LAID_OUT); laid <= j; laid = Atomics.load(i32, Control.LAID_OUT)) {
       if (Atomics.load(i32, Control.FAIL) !== 0) return false;
-      if (spinWhile(i32, Control.LAID_OUT, laid, LAID_OUT_SPIN_MS)) continue;
       // The main thread notifies every few transactions and at the end, when someone waits.
-      Atomics.add(i32, Control.LAID_OUT_WAITERS, 1);
-      Atomics.wait(i32, Control.LAID_OUT, laid, 1);
-      Atomics.sub(i32, Control.LAID_OUT_WAITERS, 1);
+      sleepWhile(i32, Control.LAID_OUT, Control.LAID_OUT_WAITERS, laid, 1, LAID_OUT_SPIN_MS);
     }
     return true;
   }
