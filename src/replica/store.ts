@@ -4,19 +4,17 @@
 // its frame hash) in the meta database, written in the same commit as the frame. A replica writes
 // no body or receipts rows: a block's log entries hold its transactions and receipts already, and
 // a block → entry range row leads reads to them (a full node stores its own re-executed results).
-import { logsBloom } from "../chain/bloom";
-import { decodeBodyEntry, decodeReceipt } from "../chain/codec";
 import { type Genesis, type GethGenesis, loadGenesis } from "../chain/genesis";
 import { decodeHeader, headerHash } from "../chain/header";
-import type { Block, Header, IncludedTx, Receipt } from "../chain/types";
+import type { Block, Header, Receipt } from "../chain/types";
 import { bytesEqual, bytesToHex } from "../crypto/index";
 import type { Logger } from "../log/logger";
+import { BlockReads } from "../sequencer/block-reads";
 import { StateDbView, txFromBody, writeGenesis } from "../sequencer/lmdb-store";
 import type { SequencerStore, StateView } from "../sequencer/store";
 import { ChainStore, type StateDb, type WriteBatch } from "../state/index";
 import { decodeEntryRows, type MiniRows } from "../stream/entry";
 
-const BLOCK_CACHE = 64;
 const META_STREAM_HEAD = new TextEncoder().encode("streamHead");
 
 /** The read side of SequencerStore, which the JSON-RPC node (SequencerNode) uses. */
@@ -31,14 +29,14 @@ export class ReplicaStore implements ReadStore {
   private headBlock: { header: Header; hash: Uint8Array };
   /** Last applied frame (commit issued; see durableSeq). */
   streamHead: { seq: bigint; hash: Uint8Array };
-  private readonly blocks = new Map<bigint, Block>();
-  private readonly receiptCache = new Map<bigint, Receipt[]>();
+  private readonly reads: BlockReads;
 
   private constructor(
     readonly chainStore: ChainStore,
     readonly genesis: Genesis,
   ) {
     this.state = new StateDbView(chainStore.state);
+    this.reads = new BlockReads(chainStore.chain, txFromBody, (n) => this.logRows(n));
     const n = chainStore.chain.getHeadBlock()!;
     const header = decodeHeader(chainStore.chain.getHeader(n)!);
     this.headBlock = { header, hash: headerHash(header) };
@@ -87,8 +85,7 @@ export class ReplicaStore implements ReadStore {
   /** Records a sealed block in the caches (its rows are written by the caller's commit). */
   setHead(block: Block, receipts: Receipt[]): void {
     this.headBlock = { header: block.header, hash: block.hash };
-    this.remember(this.blocks, block.header.number, block);
-    this.remember(this.receiptCache, block.header.number, receipts);
+    this.reads.remember(block, receipts);
   }
 
   /** The new head when the block itself is not cached (read back from the store when asked for). */
@@ -104,27 +101,8 @@ export class ReplicaStore implements ReadStore {
     this.chain.setHeadMiniBlock(batch, seq);
   }
 
-  private remember<T>(cache: Map<bigint, T>, n: bigint, v: T): void {
-    cache.set(n, v);
-    if (cache.size > BLOCK_CACHE) cache.delete(cache.keys().next().value!);
-  }
-
   blockByNumber(n: bigint): Block | null {
-    const cached = this.blocks.get(n);
-    if (cached) return cached;
-    const rlp = this.chain.getHeader(n);
-    if (!rlp) return null;
-    const header = decodeHeader(rlp);
-    const body = this.chain.getBody(n);
-    const transactions = body
-      ? body.map((e): IncludedTx => {
-          const { from, raw } = decodeBodyEntry(e);
-          return txFromBody(from, raw);
-        })
-      : this.logRows(n).flatMap((m) => m.txs.map(([from, raw]) => txFromBody(from, raw)));
-    const block = { header, hash: headerHash(header), transactions };
-    this.remember(this.blocks, n, block);
-    return block;
+    return this.reads.block(n);
   }
 
   blockNumberByHash(hash: Uint8Array): bigint | null {
@@ -132,11 +110,7 @@ export class ReplicaStore implements ReadStore {
   }
 
   receipts(n: bigint): Receipt[] {
-    const cached = this.receiptCache.get(n);
-    if (cached) return cached;
-    const r = (this.chain.getReceipts(n) ?? this.logRows(n).flatMap((m) => m.receipts)).map((b) => decodeReceipt(b, logsBloom));
-    this.remember(this.receiptCache, n, r);
-    return r;
+    return this.reads.receipts(n);
   }
 
   /**

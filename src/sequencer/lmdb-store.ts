@@ -3,7 +3,7 @@
 import type { AccountChange } from "../exec/abi";
 import type { Genesis } from "../chain/genesis";
 import { logsBloom } from "../chain/bloom";
-import { decodeBodyEntry, decodeLogEntry, decodeReceipt, encodeBodyEntry, encodeMiniBlock, encodeReceipt, encodeSeal } from "../chain/codec";
+import { decodeBodyEntry, decodeLogEntry, encodeBodyEntry, encodeMiniBlock, encodeReceipt, encodeSeal } from "../chain/codec";
 import { decodeHeader, encodeHeader, headerHash } from "../chain/header";
 import type { Block, Header, IncludedTx, MiniBlock, Receipt } from "../chain/types";
 import { bytesEqual, bytesToHex, keccak256 } from "../crypto/index";
@@ -12,10 +12,9 @@ import { ChainStore, type StateDb } from "../state/index";
 import { pruneAtStart, pruneTrieEvery } from "../state/prune-trie";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import { decodeSignedTx } from "../tx/index";
+import { BlockReads } from "./block-reads";
 import { includedTx } from "./pending-tx";
 import type { SequencerStore, StateView } from "./store";
-
-const BLOCK_CACHE = 64;
 
 /** The sequencer-facing view of a StateDb (also what followers read through). */
 export class StateDbView implements StateView {
@@ -84,11 +83,11 @@ export class LmdbSequencerStore implements SequencerStore {
   readonly state: StateView;
   private headBlock: { header: Header; hash: Uint8Array };
   private nextSeq: bigint;
-  private readonly blocks = new Map<bigint, Block>();
-  private readonly receiptCache = new Map<bigint, Receipt[]>();
+  private readonly reads: BlockReads;
 
   private constructor(private readonly store: ChainStore) {
     this.state = new StateDbView(store.state);
+    this.reads = new BlockReads(store.chain, txFromBody);
     const head = store.chain.getHeadBlock()!;
     const header = decodeHeader(store.chain.getHeader(head)!);
     this.headBlock = { header, hash: headerHash(header) };
@@ -163,32 +162,11 @@ export class LmdbSequencerStore implements SequencerStore {
       this.store.chain.setHeadBlock(batch, n);
     });
     this.headBlock = { header: block.header, hash: block.hash };
-    this.remember(this.blocks, n, block);
-    this.remember(this.receiptCache, n, receipts);
-  }
-
-  private remember<T>(cache: Map<bigint, T>, n: bigint, v: T): void {
-    cache.set(n, v);
-    if (cache.size > BLOCK_CACHE) cache.delete(cache.keys().next().value!);
+    this.reads.remember(block, receipts);
   }
 
   blockByNumber(n: bigint): Block | null {
-    const cached = this.blocks.get(n);
-    if (cached) return cached;
-    const rlp = this.store.chain.getHeader(n);
-    if (!rlp) return null;
-    const header = decodeHeader(rlp);
-    const body = this.store.chain.getBody(n) ?? [];
-    const block = {
-      header,
-      hash: headerHash(header),
-      transactions: body.map((e) => {
-        const { from, raw } = decodeBodyEntry(e);
-        return txFromBody(from, raw);
-      }),
-    };
-    this.remember(this.blocks, n, block);
-    return block;
+    return this.reads.block(n);
   }
 
   blockNumberByHash(hash: Uint8Array): bigint | null {
@@ -196,11 +174,7 @@ export class LmdbSequencerStore implements SequencerStore {
   }
 
   receipts(n: bigint): Receipt[] {
-    const cached = this.receiptCache.get(n);
-    if (cached) return cached;
-    const r = (this.store.chain.getReceipts(n) ?? []).map((b) => decodeReceipt(b, logsBloom));
-    this.remember(this.receiptCache, n, r);
-    return r;
+    return this.reads.receipts(n);
   }
 
   txLocation(hash: Uint8Array) {
