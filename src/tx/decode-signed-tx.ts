@@ -1,8 +1,7 @@
 import type { SignedTx } from "./signed-tx";
 import { TxDecodeError, UnsupportedTxTypeError } from "./tx-decode-error";
 import { decodeLegacyTx } from "./decode-legacy-tx";
-import { decodeEip2930Tx } from "./decode-eip2930-tx";
-import { decodeEip1559Tx } from "./decode-eip1559-tx";
+import { decodeTypedTx } from "./decode-typed-tx";
 
 /**
  * Decodes the bytes given to `eth_sendRawTransaction` into a `SignedTx`:
@@ -19,8 +18,7 @@ export function decodeSignedTx(input: Uint8Array): SignedTx {
   // EIP-2718: a legacy transaction starts with an RLP list prefix (≥ 0xc0),
   // a typed one with its type byte (≤ 0x7f).
   if (first >= 0xc0) return decodeLegacyTx(input.slice());
-  if (first === 0x01) return decodeEip2930Tx(input.slice());
-  if (first === 0x02) return decodeEip1559Tx(input.slice());
+  if (first === 0x01 || first === 0x02) return decodeTypedTx(input.slice(), first);
   if (first <= 0x7f) throw new UnsupportedTxTypeError(first);
   throw new TxDecodeError(
     `first byte 0x${first.toString(16)} is an RLP string prefix: expected a transaction type (0x00-0x7f) or a legacy RLP list (0xc0-0xff)`,
