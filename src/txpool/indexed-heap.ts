@@ -126,23 +126,16 @@ export class IndexedHeap<T> {
       this.slot.set(items[i]!, i);
       i = c;
     }
-    while (i > start) {
-      const parent = (i - 1) >> 1;
-      const p = items[parent]!;
-      if (!this.less(item, p)) break;
-      items[i] = p;
-      this.slot.set(p, i);
-      i = parent;
-    }
     items[i] = item;
-    this.slot.set(item, i);
+    this.up(i, start);
   }
 
-  private up(i: number): boolean {
+  /** Moves the item at `i` up while it is less than its parent, no higher than `floor`; whether it moved. */
+  private up(i: number, floor = 0): boolean {
     const items = this.items;
     const item = items[i]!;
     const start = i;
-    while (i > 0) {
+    while (i > floor) {
       const parent = (i - 1) >> 1;
       const p = items[parent]!;
       if (!this.less(item, p)) break;
