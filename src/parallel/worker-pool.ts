@@ -84,7 +84,7 @@ export class WorkerPool {
     const since = performance.now();
     for (;;) {
       const wake = Atomics.load(i32, Control.WAKE);
-      for (const w of this.workers) serveMailbox(w.mailbox, heap, host);
+      this.serveRequests(heap, host);
       if (Atomics.load(i32, Control.FINISHED) >= this.workers.length) break;
       if (performance.now() - since > stallMs) {
         for (const w of this.workers) {
