@@ -26,7 +26,8 @@ export interface BaseReader {
   beginBatch(): void;
   /** Fills the account's base words except BASE_FLAGS, and returns its BaseFlags (0: no account). */
   loadAccount(address: Uint8Array, rec: number): number;
-  loadSlot(address: Uint8Array, key: Uint8Array, rec: number): void;
+  /** Fills the slot's base value words; returns its BaseFlags beyond Loaded (FromDisk or 0). */
+  loadSlot(address: Uint8Array, key: Uint8Array, rec: number): number;
   /** Code of `address`, whose pre-batch code hash is `codeHash` (not the empty one). */
   code(address: Uint8Array, codeHash: Uint8Array): Uint8Array;
   blockHash(n: bigint): Uint8Array | undefined;
@@ -99,7 +100,11 @@ export class LmdbBaseReader implements BaseReader {
       const w0 = e * rows.valueWords;
       for (let w = 0; w < BASE_IMAGE_WORDS; w++) image[w0 + w] = i32[at + w]!;
       image[w0 + BASE_IMAGE_WORDS] = flags;
-      return flags;
+      if (raw !== undefined) {
+        i32[rec + Acct.DISK_ROW] = this.heap.storeBytes(raw);
+        i32[rec + Acct.DISK_ROW_LEN] = raw.length;
+      }
+      return flags | BaseFlags.FromDisk;
     }
     const image = rows.values;
     const w0 = e * rows.valueWords;
@@ -128,7 +133,7 @@ export class LmdbBaseReader implements BaseReader {
     return BaseFlags.Exists | BaseFlags.SlotCountKnown | (l.slotCount > 0 ? BaseFlags.HasStorage : 0);
   }
 
-  loadSlot(address: Uint8Array, key: Uint8Array, rec: number): void {
+  loadSlot(address: Uint8Array, key: Uint8Array, rec: number): number {
     const { i32, u8 } = this.heap;
     const at = rec + SlotRec.BASE_VALUE;
     const rows = this.slotRows;
@@ -143,10 +148,11 @@ export class LmdbBaseReader implements BaseReader {
       e = rows.add(i32, rec + Rec.ADDRESS, i32[rec + Rec.HASH]!);
       const words = rows.values;
       for (let w = 0; w < 8; w++) words[e * 8 + w] = i32[at + w]!;
-      return;
+      return BaseFlags.FromDisk;
     }
     const words = rows.values;
     for (let w = 0; w < 8; w++) i32[at + w] = words[e * 8 + w]!;
+    return 0;
   }
 
   code(address: Uint8Array, codeHash: Uint8Array): Uint8Array {
@@ -194,8 +200,8 @@ export class ExceptPendingReader implements BaseReader {
     return (this.pending.has(address) ? this.main : this.lmdb).loadAccount(address, rec);
   }
 
-  loadSlot(address: Uint8Array, key: Uint8Array, rec: number): void {
-    (this.pending.has(address) ? this.main : this.lmdb).loadSlot(address, key, rec);
+  loadSlot(address: Uint8Array, key: Uint8Array, rec: number): number {
+    return (this.pending.has(address) ? this.main : this.lmdb).loadSlot(address, key, rec);
   }
 
   code(address: Uint8Array, codeHash: Uint8Array): Uint8Array {
@@ -264,11 +270,12 @@ export class MailboxBaseReader implements BaseReader {
     );
   }
 
-  loadSlot(address: Uint8Array, key: Uint8Array, rec: number): void {
+  loadSlot(address: Uint8Array, key: Uint8Array, rec: number): number {
     this.mbBytes.set(address, Mailbox.ADDRESS * 4);
     this.mbBytes.set(key, Mailbox.KEY * 4);
     this.ask(MailboxOp.Slot);
     this.heap.u8.set(this.mbBytes.subarray(Mailbox.WORD * 4, Mailbox.WORD * 4 + 32), (rec + SlotRec.BASE_VALUE) * 4);
+    return 0;
   }
 
   code(address: Uint8Array, codeHash: Uint8Array): Uint8Array {
@@ -388,10 +395,11 @@ export class HostBaseReader implements BaseReader {
     return BaseFlags.Exists | (a.hasStorage ? BaseFlags.HasStorage : 0) | (count >= 0 ? BaseFlags.SlotCountKnown : 0);
   }
 
-  loadSlot(address: Uint8Array, key: Uint8Array, rec: number): void {
+  loadSlot(address: Uint8Array, key: Uint8Array, rec: number): number {
     const out = this.heap.u8.subarray((rec + SlotRec.BASE_VALUE) * 4, (rec + SlotRec.BASE_VALUE) * 4 + 32);
     out.fill(0);
     this.host!.storage(address, key, out);
+    return 0;
   }
 
   code(address: Uint8Array, codeHash: Uint8Array): Uint8Array {

@@ -330,10 +330,11 @@ export class MvHost implements HostState {
     const at = rec + SlotRec.BASE_FLAGS;
     if (Atomics.load(this.i32, at) & BaseFlags.Loaded) return;
     if (Atomics.compareExchange(this.i32, at, 0, BaseFlags.Loading) === 0) {
+      let flags = 0;
       try {
-        this.base.loadSlot(address, key, rec);
+        flags = this.base.loadSlot(address, key, rec);
       } finally {
-        this.markLoaded(at, 0);
+        this.markLoaded(at, flags);
       }
       return;
     }

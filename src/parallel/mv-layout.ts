@@ -44,6 +44,9 @@ export const Acct = {
   BASE_CODE_SIZE: 28,
   /** Heads of the version lists, one word per Field (Nonce..SlotCount): entry word index, 0 = none. */
   HEADS: 29,
+  /** With BaseFlags.FromDisk: byte offset and length of a copy of the account's LMDB row in the heap (length 0: no row). */
+  DISK_ROW: 34,
+  DISK_ROW_LEN: 35,
 } as const;
 export const ACCOUNT_RECORD_WORDS = 36;
 
@@ -73,6 +76,12 @@ export const enum BaseFlags {
   Loading = 16,
   /** A thread sleeps until Loaded: the loader notifies (a notify costs even with no sleeper). */
   Waiting = 32,
+  /**
+   * The base value was read from LMDB in this batch (not from a row kept from an earlier one):
+   * the main thread hands it to the state when it applies a write there (ParallelExecutor
+   * primeWrites), which then needs no LMDB read of its own. The main thread clears it.
+   */
+  FromDisk = 64,
 }
 
 /** A versioned location within a record. */

@@ -85,6 +85,7 @@ import { bytesEqual } from "../crypto/hex";
 import { CoinbaseCredit, owedTip } from "./coinbase-credit";
 import { Control, FAIL_NAMES, FailReason, FallbackReason, FALLBACK_NAMES, LmdbUse } from "./control-layout";
 import { writePendingAccounts } from "./pending-accounts";
+import { primeWrites } from "./prime-state";
 import { hashAddress } from "../crypto/byte-hash";
 import { HeapFullError, SharedHeap } from "./heap";
 import { MvHost, WorkerStalledError } from "./mv-host";
@@ -611,6 +612,7 @@ export class ParallelExecutor implements BatchExecutor {
           committed.add(next, inc, i32[e + Txn.WRITES]!);
           const at = i32[e + Txn.OUTPUT]!;
           const r = decodeOutput(u8, at, heap.view);
+          if (r.status !== ExecStatus.Invalid) primeWrites(heap, i32[e + Txn.WRITES]!, state);
           if (i32[e + Txn.OUTPUT_DEFERRED]) {
             // A deferred run never changes the coinbase itself: its own changes go first, then
             // the tip credit() adds (none to an invalid result).

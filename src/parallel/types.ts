@@ -60,6 +60,14 @@ export class Task {
 export interface BatchState extends HostState {
   apply(changes: AccountChange[]): void;
   slotCount?(address: Uint8Array): number | undefined;
+  /**
+   * `row`, the account's row as the chain's LMDB holds it (null: none), read by a worker in
+   * this batch: kept for apply() unless the state knows the account otherwise. Arguments are
+   * views of shared memory, copied if kept.
+   */
+  primeAccount?(address: Uint8Array, row: Uint8Array | null): void;
+  /** The same for a slot: its 32-byte value as LMDB holds it. */
+  primeSlot?(address: Uint8Array, slot: Uint8Array, value: Uint8Array): void;
 }
 
 /** Runs an ordered batch of transactions; results are always those of serial execution. */

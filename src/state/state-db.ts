@@ -133,6 +133,33 @@ export class StateDb implements HostState {
     return this.record(idKey(address), address);
   }
 
+  /**
+   * Takes `row`, the account's LMDB row (null: none) that another reader of the same LMDB state
+   * just read, as if this StateDb had read it: apply() then needs no read of its own. Ignored
+   * when a layer holds the account or the row is known already. `row` is not kept.
+   */
+  primeAccount(address: Uint8Array, row: Uint8Array | null): void {
+    const k = idKey(address);
+    if (this.diskReads.accounts.has(k) || this.layers.findAccount(k) !== undefined) return;
+    const rec = row === null ? undefined : decodeAccountRecord(row);
+    if (typeof rec === "string") throw new CorruptRecordError("accounts", address, rec);
+    this.diskReads.rememberAccount(k, rec ?? null);
+  }
+
+  /** The same for a slot, given its 32-byte value as LMDB holds it (not kept). */
+  primeSlot(address: Uint8Array, slot: Uint8Array, value: Uint8Array): void {
+    const k = idKey(address);
+    const sk = idKey(slot);
+    if (this.diskReads.slot(k, sk) !== undefined || this.layers.findSlot(k, sk) !== undefined) return;
+    const trimmed = trimLeadingZeros(value);
+    this.diskReads.rememberSlot(k, sk, trimmed === value ? value.slice() : trimmed);
+  }
+
+  /** Forgets the rows kept from LMDB reads (see diskReads): each is read from LMDB again when next needed. */
+  forgetDiskReads(): void {
+    this.diskReads.clear();
+  }
+
   /** Code for a code hash (empty for the empty-code hash). */
   code(codeHash: Uint8Array): Uint8Array {
     if (bytesEqual(codeHash, EMPTY_CODE_HASH)) return EMPTY;
@@ -537,6 +564,11 @@ class DiskReadCache {
       if (d.storageCleared) this.slots.delete(k);
       for (const [sk, [, value]] of d.slots) this.rememberSlot(k, sk, value);
     }
+  }
+
+  clear(): void {
+    this.accounts.clear();
+    this.clearSlots();
   }
 
   private clearSlots(): void {

@@ -3,7 +3,7 @@
 // transactions form a chain, the coinbase sending and receiving inside a batch, and the
 // small-batch serial fallback.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AccountChange, type BlockEnv, ExecStatus, type HostAccount, type TxInput } from "../../src/exec/abi";
@@ -60,6 +60,57 @@ describe("LMDB pre-state read by the workers", () => {
         await state.commit();
       }
     });
+  }, 60_000);
+});
+
+describe("LMDB rows the workers read, handed to the main thread's state", () => {
+  test("a cold main thread applies the batch without reading those rows again, to serial's results", async () => {
+    // Two copies of one committed chain, each opened afresh (nothing read yet): one runs the
+    // batch in parallel, the other serially.
+    const dir = mkdtempSync(join(tmpdir(), "bunseq-parallel-prime-"));
+    const copy = mkdtempSync(join(tmpdir(), "bunseq-parallel-prime-"));
+    const env = blockEnv(addr(99, 4));
+    let txs: TxInput[] = [];
+    {
+      const chain = ChainStore.open(dir);
+      const w = new WorldBuilder(core, env, chain.state);
+      const c = deployContracts(w, 4);
+      txs = [...workload("independent-transfers", w, c, 48), ...workload("erc20-distinct", w, c, 48)];
+      await chain.state.commit();
+      await chain.close();
+    }
+    cpSync(dir, copy, { recursive: true });
+    const parallelChain = ChainStore.open(dir);
+    const serialChain = ChainStore.open(copy);
+    const state = parallelChain.state;
+    const ex = await ParallelExecutor.create({
+      workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false,
+      lmdb: { path: join(dir, "chain"), isCommitted: () => state.commitsInFlight === 0 && !state.hasUncomputedChanges, version: () => state.commitCount },
+    });
+    try {
+      const { accounts, storage } = parallelChain.env.dbs;
+      let mainReads = 0;
+      const count = <T extends object>(db: T & { getBinary(k: Uint8Array): unknown }) => {
+        const getBinary = db.getBinary.bind(db);
+        db.getBinary = (k: Uint8Array) => (mainReads++, getBinary(k));
+      };
+      count(accounts);
+      count(storage);
+      const got = ex.executeSync(env, txs, state);
+      expect(ex.lastStats!.mode).toBe("parallel");
+      expect(ex.lastStats!.preState).toBe("lmdb");
+      // The batch writes 96 senders, 48 fresh recipients and 96 token slots; the main thread
+      // reads the coinbase and whatever it executes itself, not those.
+      expect(mainReads).toBeLessThan(24);
+      expect(got).toEqual(serial.executeSync(env, txs, serialChain.state));
+      expect(state.computeStateRoot()).toEqual(serialChain.state.computeStateRoot());
+    } finally {
+      await ex.close();
+      await parallelChain.close();
+      await serialChain.close();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(copy, { recursive: true, force: true });
+    }
   }, 60_000);
 });
 

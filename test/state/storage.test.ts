@@ -161,6 +161,42 @@ describe("state: storage, hasStorage and deletion", () => {
     expect(store.state.account(B)).toBeUndefined();
     expect(read(store, B, slot(1))).toBe(0n);
   });
+
+  test("rows primed from another reader serve as LMDB's, never over what the state knows", async () => {
+    store.state.apply([change(A, { balance: 5n }, [[slot(0), word(7n)]])]);
+    await store.state.commit();
+    const row = store.env.dbs.accounts.getBinary(A)!;
+    store.state.forgetDiskReads();
+    // A row that is not LMDB's, to tell where each answer came from.
+    const other = encodeAccountRecord({ nonce: 3n, balance: 6n, codeHash: EMPTY_CODE_HASH, storageRoot: EMPTY_TRIE_ROOT, slotCount: 0 });
+    store.state.primeAccount(A, other);
+    store.state.primeSlot(A, slot(0), word(9n));
+    expect(store.state.account(A)?.balance).toBe(6n);
+    expect(read(store, A, slot(0))).toBe(9n);
+    // Known now: a second priming changes nothing; and priming does not keep the caller's bytes.
+    const value = word(11n);
+    store.state.primeAccount(A, row);
+    store.state.primeSlot(A, slot(0), value);
+    value.fill(0);
+    expect(store.state.account(A)?.balance).toBe(6n);
+    expect(read(store, A, slot(0))).toBe(9n);
+    store.state.forgetDiskReads();
+    expect(store.state.account(A)?.balance).toBe(5n);
+    const fresh = word(12n);
+    store.state.primeSlot(B, slot(2), fresh);
+    fresh.fill(0);
+    expect(read(store, B, slot(2))).toBe(12n);
+    // An account or a slot a layer holds is never primed.
+    store.state.apply([change(A, { balance: 8n }, [[slot(1), word(2n)]])]);
+    store.state.forgetDiskReads();
+    store.state.primeAccount(A, other);
+    store.state.primeSlot(A, slot(1), word(4n));
+    expect(store.state.account(A)?.balance).toBe(8n);
+    expect(read(store, A, slot(1))).toBe(2n);
+    // A missing account primes as missing.
+    store.state.primeAccount(B, null);
+    expect(store.state.account(B)).toBeUndefined();
+  });
 });
 
 describe("state: account record encoding", () => {
