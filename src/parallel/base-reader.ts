@@ -24,7 +24,7 @@ import { wakeSleepers } from "./scheduler";
 export interface BaseReader {
   /** Called at the start of every batch (e.g. to see LMDB's latest commit). */
   beginBatch(): void;
-  /** Fills the account's base words except BASE_FLAGS, and returns its BaseFlags (0: no account). */
+  /** Fills the account's base words except BASE_FLAGS, and returns its BaseFlags (without Exists: no account). */
   loadAccount(address: Uint8Array, rec: number): number;
   /** Fills the slot's base value words; returns its BaseFlags beyond Loaded (FromDisk or 0). */
   loadSlot(address: Uint8Array, key: Uint8Array, rec: number): number;
