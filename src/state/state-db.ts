@@ -141,9 +141,7 @@ export class StateDb implements HostState {
   primeAccount(address: Uint8Array, row: Uint8Array | null): void {
     const k = idKey(address);
     if (this.diskReads.accounts.has(k) || this.layers.findAccount(k) !== undefined) return;
-    const rec = row === null ? undefined : decodeAccountRecord(row);
-    if (typeof rec === "string") throw new CorruptRecordError("accounts", address, rec);
-    this.diskReads.rememberAccount(k, rec ?? null);
+    this.rememberRow(k, address, row ?? undefined);
   }
 
   /** The same for a slot, given its 32-byte value as LMDB holds it (not kept). */
@@ -451,7 +449,11 @@ export class StateDb implements HostState {
     if (delta !== undefined) return delta.record ?? undefined;
     const cached = this.diskReads.accounts.get(addressKey);
     if (cached !== undefined) return cached ?? undefined;
-    const raw = this.env.dbs.accounts.getBinary(address);
+    return this.rememberRow(addressKey, address, this.env.dbs.accounts.getBinary(address));
+  }
+
+  /** Decodes and keeps an account's LMDB row (undefined: none) in diskReads. */
+  private rememberRow(addressKey: string, address: Uint8Array, raw: Uint8Array | undefined): AccountRecord | undefined {
     const rec = raw === undefined ? undefined : decodeAccountRecord(raw);
     if (typeof rec === "string") throw new CorruptRecordError("accounts", address, rec);
     this.diskReads.rememberAccount(addressKey, rec ?? null);
