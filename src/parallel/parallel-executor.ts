@@ -56,10 +56,10 @@
 // on the spot if they are stale), marks it committed (a status bit no validation abort can
 // clear), and right away decodes its output, credits its deferred tip and applies its changes
 // to the state (handing it first the LMDB rows the workers read for the locations it wrote, so
-// that applying reads none again: prime-state.ts), while the workers go on with later transactions. So the serial part of a batch
-// (decoding and applying, which must happen on the main thread, in order) overlaps execution
-// instead of following it. Workers wait for the next batch parked on a futex (worker.ts), so
-// starting a batch costs no message. Small batches, batches whose senders alone leave little
+// that applying reads none again: prime-state.ts), while the workers go on with later
+// transactions. So the serial part of a batch (decoding and applying, which must happen on the
+// main thread, in order) overlaps execution instead of following it. Workers wait for the next
+// batch parked on a futex (worker.ts), so starting a batch costs no message. Small batches, batches whose senders alone leave little
 // parallelism (one sender's transactions run one after another), the rest of a batch once its
 // committed transactions turn out to form a chain (each reading what the one before wrote), the
 // rest of a batch whose parallel attempt fails (heap full, worker error), and, with `adaptive`,
