@@ -492,7 +492,7 @@ export class ParallelExecutor implements BatchExecutor {
     for (let i = from; i < to; i++) {
       i32[table + i * TXN_WORDS + Txn.PREV_SAME_SENDER] = prev[i]!;
       if (txs[i]!.noValidation) i32[table + i * TXN_WORDS + Txn.FLAGS] = TxnFlags.PaysNothing;
-      const at = heap.alloc((inputSize(txs[i]!) + 3) >> 2) * 4;
+      const at = heap.allocRaw((inputSize(txs[i]!) + 3) >> 2) * 4;
       i32[table + i * TXN_WORDS + Txn.INPUT] = at;
       // Every input starts with the same block environment: encoded once, then copied.
       let len: number;

@@ -275,11 +275,11 @@ export class TxnExecutor {
       }
     }
 
-    const ws = heap.alloc(1 + writes.length);
+    const ws = heap.allocRaw(1 + writes.length);
     i32[ws] = writes.length / 3;
     for (let k = 0; k < writes.length; k++) i32[ws + 1 + k] = writes[k]!;
     const { reads, readWords } = this.host;
-    const rs = heap.alloc(1 + readWords);
+    const rs = heap.allocRaw(1 + readWords);
     i32[rs] = readWords / READ_WORDS;
     for (let k = 0; k < readWords; k++) i32[rs + 1 + k] = reads[k]!;
     i32[t + Txn.NEIGHBOUR] = this.readsNeighbour(j, t, reads, readWords);
