@@ -19,6 +19,12 @@ export function headWord(rec: number, field: Field): number {
   return field === Field.Slot ? rec + SlotRec.HEAD : rec + Acct.HEADS + field;
 }
 
+/**
+ * Records a thread counts in Control.RECORDS at a time: a counter every thread bumped for each
+ * record it created moved its cache line between cores twice a plain transfer.
+ */
+const RECORD_BLOCK = 32;
+
 export class MvStore {
   private readonly i32: Int32Array;
   private table = 0;
@@ -26,6 +32,8 @@ export class MvStore {
   /** The key being looked up, as words: address (5) then slot key (8). */
   private readonly key = new Int32Array(13);
   private readonly keyBytes = new Uint8Array(this.key.buffer);
+  /** Records this thread has counted in Control.RECORDS but not created yet (see RECORD_BLOCK). */
+  private spare = 0;
 
   constructor(readonly heap: SharedHeap) {
     this.i32 = heap.i32;
@@ -35,6 +43,13 @@ export class MvStore {
   beginBatch(): void {
     this.table = this.i32[Control.HASH_TABLE]!;
     this.mask = this.i32[Control.HASH_MASK]!;
+    this.spare = 0;
+  }
+
+  /** Gives back the records counted but not created: Control.RECORDS is exact once every thread has. */
+  endBatch(): void {
+    if (this.spare !== 0) Atomics.sub(this.i32, Control.RECORDS, this.spare);
+    this.spare = 0;
   }
 
   /** The record of the account whose address is at `at` of `bytes`, inserted (without its base value) on first use. */
@@ -64,7 +79,8 @@ export class MvStore {
       let rec = Atomics.load(i32, this.table + b);
       if (rec === 0) {
         if (created === 0) {
-          if (Atomics.add(i32, Control.RECORDS, 1) * 4 > this.mask * 3) this.heap.fail("hash table full", FailReason.TableFull);
+          if (this.spare === 0) this.reserveRecords();
+          this.spare--;
           created = this.heap.alloc(kind === RecordKind.Account ? ACCOUNT_RECORD_WORDS : SLOT_RECORD_WORDS);
           i32[created + Rec.HASH] = h;
           i32[created + Rec.KIND] = kind;
@@ -80,6 +96,13 @@ export class MvStore {
       for (let w = 5; w < n && same; w++) same = i32[rec + SlotRec.KEY + w - 5] === key[w];
       if (same) return rec;
     }
+  }
+
+  /** Counts RECORD_BLOCK more records in Control.RECORDS; fails the batch once the table would pass 3/4 full. */
+  private reserveRecords(): void {
+    const counted = Atomics.add(this.i32, Control.RECORDS, RECORD_BLOCK) + RECORD_BLOCK;
+    if (counted * 4 > this.mask * 3) this.heap.fail("hash table full", FailReason.TableFull);
+    this.spare = RECORD_BLOCK;
   }
 
   lock(rec: number): void {

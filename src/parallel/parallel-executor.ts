@@ -362,6 +362,7 @@ export class ParallelExecutor implements BatchExecutor {
       // A heap too small for the inputs is marked failed and the batch runs serially.
       if (!(err instanceof HeapFullError)) failure = err;
     } finally {
+      this.main.mv.endBatch();
       // Everything the batch needs is committed (or it failed): release the workers.
       Atomics.store(this.heap.i32, Control.DONE, 1);
       this.main.sched.wake();

@@ -111,6 +111,7 @@ function runBatch(): void {
     new Uint8Array(mailbox).set(bytes, Mailbox.ERROR * 4);
     mb[Mailbox.ERROR_LEN] = bytes.length;
     mb[Mailbox.FINISHED_GEN] = i32[Control.GEN]!;
+    parts.mv.endBatch();
     // Parked before finished: once the main thread sees every worker finished, it may ring.
     Atomics.store(mb, Mailbox.DOORBELL, coreSuspect ? Doorbell.Away : Doorbell.Parked);
     Atomics.add(i32, Control.FINISHED, 1);
