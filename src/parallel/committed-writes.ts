@@ -41,12 +41,18 @@ export class CommittedWrites {
     }
     this.incs[txn] = inc;
     const i32 = this.i32;
+    // An account's writes are consecutive in the write set (txn-executor.ts deriveWrites): its
+    // ANY_FIELD key needs setting once, not for the nonce and again for the balance.
+    let anyRec = 0;
     for (let k = 0, n = ws === 0 ? 0 : i32[ws]!, w = ws + 1; k < n; k++, w += WRITE_WORDS) {
       const rec = i32[w]!;
       const field = i32[w + 1]!;
       if (field === Field.SlotCount) continue;
       this.newest.set(rec + field, txn);
-      if (field !== Field.Slot) this.newest.set(rec + ANY_FIELD, txn);
+      if (field !== Field.Slot && rec !== anyRec) {
+        this.newest.set(rec + ANY_FIELD, txn);
+        anyRec = rec;
+      }
       if (field === Field.Exists && i32[i32[w + 2]! + Ver.VALUE] === 0) this.newest.set(rec + DELETED, txn);
     }
   }
