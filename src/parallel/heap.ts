@@ -58,9 +58,10 @@ export class SharedHeap {
    * `words` words (16-byte aligned) holding whatever the previous batch left, for callers that
    * write all of them (outputs, inputs, read and write sets), which were zeroed a chunk at a time
    * before (paired runs on 2 cores, four each: plain transfers 1.34x -> 1.41x, ERC-20 transfers
-   * unchanged at 1.67x). Throws HeapFullError, after marking the batch failed, when the heap is
-   * exhausted. Each thread carves its allocations out of chunks of its own (taken from the shared
-   * bump pointer), so threads neither contend on the pointer nor write to the same cache lines.
+   * unchanged at 1.67x; a few percent at most, given the noise). Throws HeapFullError, after
+   * marking the batch failed, when the heap is exhausted. Each thread carves its allocations out
+   * of chunks of its own (taken from the shared bump pointer), so threads neither contend on the
+   * pointer nor write to the same cache lines.
    */
   allocRaw(words: number): number {
     const n = (words + 3) & ~3;
