@@ -78,7 +78,7 @@ export const enum BaseFlags {
   Waiting = 32,
   /**
    * The base value was read from LMDB in this batch (not from a row kept from an earlier one):
-   * the main thread hands it to the state when it applies a write there (ParallelExecutor
+   * the main thread hands it to the state when it applies a write there (prime-state.ts
    * primeWrites), which then needs no LMDB read of its own. The main thread clears it.
    */
   FromDisk = 64,

@@ -59,12 +59,13 @@
 // that applying reads none again: prime-state.ts), while the workers go on with later
 // transactions. So the serial part of a batch (decoding and applying, which must happen on the
 // main thread, in order) overlaps execution instead of following it. Workers wait for the next
-// batch parked on a futex (worker.ts), so starting a batch costs no message. Small batches, batches whose senders alone leave little
-// parallelism (one sender's transactions run one after another), the rest of a batch once its
-// committed transactions turn out to form a chain (each reading what the one before wrote), the
-// rest of a batch whose parallel attempt fails (heap full, worker error), and, with `adaptive`,
-// batches of a size for which serial execution has measured faster on this machine
-// (mode-chooser.ts) run on the serial path; the results are the same.
+// batch parked on a futex (worker.ts), so starting a batch costs no message. Small batches,
+// batches whose senders alone leave little parallelism (one sender's transactions run one after
+// another), the rest of a batch once its committed transactions turn out to form a chain (each
+// reading what the one before wrote), the rest of a batch whose parallel attempt fails (heap
+// full, worker error), and, with `adaptive`, batches of a size for which serial execution has
+// measured faster on this machine (mode-chooser.ts) run on the serial path; the results are the
+// same.
 //
 // What it costs (per transaction on a 2-core machine, timed part by part; the totals are what
 // `npx bun run bench parallel` reports). A plain transfer took about 2.9 us serially (the core
@@ -74,8 +75,9 @@
 // writes, reads and output and 0.1 us finishing the execution in the scheduler; and on the main
 // thread, whose commit otherwise decodes and applies as serial does, the check and its
 // bookkeeping (0.3 us), the tip (0.15 us) and the cache misses of applying to records only the
-// workers had read (0.3 us). Its own executions, between commits, run 10-20% slower than a
-// worker's (less so in runs of a few: MAIN_RUN). For transfers the main thread is the
+// workers had read (0.3 us). Its own executions, between commits, take half again a worker's
+// time (3.0 against 2.0 us a transfer, on cache lines the worker wrote last; less so in runs of a
+// few: MAIN_RUN). For transfers the main thread is the
 // bottleneck (laying out and committing, 1.8 us of each transaction's 2.0): they gain about
 // 1.4x, ERC-20 transfers about 1.7x, swaps over 100 pools about 2x. The commit (1.7, 2.9 and
 // 9.6 us) bounds any machine to about 1.4x, 3x and 5x.
