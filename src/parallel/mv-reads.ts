@@ -49,10 +49,10 @@ export class VersionedReads {
     const i32 = this.i32;
     out.kind = ReadKind.Base;
     let sum = 0;
-    for (let e = Atomics.load(i32, headWord(rec, Field.SlotCount)); e !== 0; e = Atomics.load(i32, e + Ver.NEXT)) {
+    for (let e = i32[headWord(rec, Field.SlotCount)]!; e !== 0; e = i32[e + Ver.NEXT]!) {
       const t = i32[e + Ver.TXN]!;
       if (t >= j) continue;
-      const flags = Atomics.load(i32, e + Ver.FLAGS);
+      const flags = i32[e + Ver.FLAGS]!;
       if (flags & VersionFlags.Estimate && out.kind !== ReadKind.Dependency) {
         out.kind = ReadKind.Dependency;
         out.txn = t;
@@ -80,10 +80,10 @@ export class VersionedReads {
     let delTxn = BASE_TXN;
     let delInc = 0;
     let estimate = BASE_TXN;
-    for (let e = Atomics.load(i32, headWord(acctRec, Field.Exists)); e !== 0; e = Atomics.load(i32, e + Ver.NEXT)) {
+    for (let e = i32[headWord(acctRec, Field.Exists)]!; e !== 0; e = i32[e + Ver.NEXT]!) {
       const t = i32[e + Ver.TXN]!;
       if (t >= j) continue;
-      if (Atomics.load(i32, e + Ver.FLAGS) & VersionFlags.Estimate) {
+      if (i32[e + Ver.FLAGS]! & VersionFlags.Estimate) {
         if (estimate === BASE_TXN) estimate = t;
       } else if (i32[e + Ver.VALUE] === 0) {
         delTxn = t;

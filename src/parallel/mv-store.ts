@@ -76,7 +76,7 @@ export class MvStore {
     h ^= h >>> 13;
     let created = 0;
     for (let b = h & this.mask; ; b = (b + 1) & this.mask) {
-      let rec = Atomics.load(i32, this.table + b);
+      let rec = i32[this.table + b]!;
       if (rec === 0) {
         if (created === 0) {
           if (this.spare === 0) this.reserveRecords();
@@ -119,8 +119,8 @@ export class MvStore {
    */
   latestBelow(rec: number, field: Field, txn: TxnIndex, out: ReadOutcome): number {
     const i32 = this.i32;
-    let e = Atomics.load(i32, headWord(rec, field));
-    while (e !== 0 && i32[e + Ver.TXN]! >= txn) e = Atomics.load(i32, e + Ver.NEXT);
+    let e = i32[headWord(rec, field)]!;
+    while (e !== 0 && i32[e + Ver.TXN]! >= txn) e = i32[e + Ver.NEXT]!;
     if (e === 0) {
       out.kind = ReadKind.Base;
       out.txn = BASE_TXN;
@@ -128,7 +128,7 @@ export class MvStore {
       out.entry = 0;
       return 0;
     }
-    out.kind = Atomics.load(i32, e + Ver.FLAGS) & VersionFlags.Estimate ? ReadKind.Dependency : ReadKind.Version;
+    out.kind = i32[e + Ver.FLAGS]! & VersionFlags.Estimate ? ReadKind.Dependency : ReadKind.Version;
     out.txn = i32[e + Ver.TXN]!;
     out.incarnation = i32[e + Ver.INC]!;
     out.entry = e;

@@ -652,7 +652,7 @@ export class ParallelExecutor implements BatchExecutor {
           }
         }
         if (c0 !== 0) this.commitNs += Bun.nanoseconds() - c0;
-        if (next >= sched.limit || Atomics.load(i32, Control.FAIL) !== FailReason.None) break;
+        if (next >= sched.limit || i32[Control.FAIL]! !== FailReason.None) break;
         if (task.kind === TaskKind.None) {
           if (!sched.nextTask(task)) {
             // Nothing to hand out: the transaction to commit next is running elsewhere. Spin a

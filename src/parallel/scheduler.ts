@@ -33,15 +33,17 @@ export class Scheduler {
     return this.table + txn * TXN_WORDS;
   }
 
+  /** Read plainly (heap.ts): a stale, higher limit only lets a thread run a transaction the serial tail redoes. */
   get limit(): number {
-    return Atomics.load(this.i32, Control.LIMIT);
+    return this.i32[Control.LIMIT]!;
   }
 
   /** True once the batch is finished (done_marker) or abandoned. */
   get done(): boolean {
-    return Atomics.load(this.i32, Control.DONE) !== 0 || Atomics.load(this.i32, Control.FAIL) !== 0;
+    return this.i32[Control.DONE]! !== 0 || this.i32[Control.FAIL]! !== 0;
   }
 
+  /** An acquire load (heap.ts): callers go on to read the read set, write set or output it guards. */
   status(txn: TxnIndex): number {
     return Atomics.load(this.i32, this.entry(txn) + Txn.STATUS);
   }
@@ -59,7 +61,7 @@ export class Scheduler {
   /** True while either index is below the limit: a task may be handed out on the next try. */
   get hasWork(): boolean {
     const limit = this.limit;
-    return Atomics.load(this.i32, Control.EXEC_IDX) < limit || Atomics.load(this.i32, Control.VAL_IDX) < limit;
+    return this.i32[Control.EXEC_IDX]! < limit || this.i32[Control.VAL_IDX]! < limit;
   }
 
   get wakeCounter(): number {
@@ -67,7 +69,7 @@ export class Scheduler {
   }
 
   private lowerTo(word: number, target: number): void {
-    for (let cur = Atomics.load(this.i32, word); target < cur; ) {
+    for (let cur = this.i32[word]!; target < cur; ) {
       const seen = Atomics.compareExchange(this.i32, word, cur, target);
       if (seen === cur) break;
       cur = seen;
@@ -86,7 +88,7 @@ export class Scheduler {
 
   /** Whether validation tasks run (Control.VALIDATING). */
   get validating(): boolean {
-    return Atomics.load(this.i32, Control.VALIDATING) !== 0;
+    return this.i32[Control.VALIDATING]! !== 0;
   }
 
   /** Turns validation tasks on, starting at `from`. Main thread. */
@@ -100,7 +102,7 @@ export class Scheduler {
    * cover exactly). Their tasks drain as out of range; lower transactions are unaffected.
    */
   lowerLimit(txn: TxnIndex, reason: number): void {
-    for (let cur = Atomics.load(this.i32, Control.LIMIT); txn < cur; ) {
+    for (let cur = this.i32[Control.LIMIT]!; txn < cur; ) {
       const seen = Atomics.compareExchange(this.i32, Control.LIMIT, cur, txn);
       if (seen === cur) {
         Atomics.store(this.i32, Control.LIMIT_REASON, reason);
@@ -115,7 +117,7 @@ export class Scheduler {
   private tryIncarnate(txn: TxnIndex, task: Task): boolean {
     if (txn >= this.limit) return false;
     const at = this.entry(txn) + Txn.STATUS;
-    const s = Atomics.load(this.i32, at);
+    const s = this.i32[at]!;
     if ((s & 3) !== TxnStatus.Ready) return false;
     if (Atomics.compareExchange(this.i32, at, s, (s & ~3) | TxnStatus.Executing) !== s) return false;
     task.kind = TaskKind.Execute;
@@ -126,13 +128,13 @@ export class Scheduler {
 
   private nextVersionToExecute(task: Task): boolean {
     const i32 = this.i32;
-    if (Atomics.load(i32, Control.EXEC_IDX) >= this.limit) return false;
+    if (i32[Control.EXEC_IDX]! >= this.limit) return false;
     return this.tryIncarnate(Atomics.add(i32, Control.EXEC_IDX, 1), task);
   }
 
   private nextVersionToValidate(task: Task): boolean {
     const i32 = this.i32;
-    if (Atomics.load(i32, Control.VAL_IDX) >= this.limit) return false;
+    if (i32[Control.VAL_IDX]! >= this.limit) return false;
     const txn = Atomics.add(i32, Control.VAL_IDX, 1);
     if (txn < this.limit) {
       const s = this.status(txn);
@@ -150,7 +152,7 @@ export class Scheduler {
   /** Block-STM next_task: validation first when it lags behind execution. */
   nextTask(task: Task): boolean {
     task.kind = TaskKind.None;
-    if (Atomics.load(this.i32, Control.VAL_IDX) < Atomics.load(this.i32, Control.EXEC_IDX)) {
+    if (this.i32[Control.VAL_IDX]! < this.i32[Control.EXEC_IDX]!) {
       return this.nextVersionToValidate(task);
     }
     return this.nextVersionToExecute(task);
@@ -164,12 +166,12 @@ export class Scheduler {
     const i32 = this.i32;
     const b = this.entry(blocking);
     this.heap.lock(b + Txn.DEP_LOCK);
-    if ((Atomics.load(i32, b + Txn.STATUS) & 3) === TxnStatus.Executed) {
+    if ((i32[b + Txn.STATUS]! & 3) === TxnStatus.Executed) {
       this.heap.unlock(b + Txn.DEP_LOCK);
       return false;
     }
     const t = this.entry(txn);
-    const s = Atomics.load(i32, t + Txn.STATUS);
+    const s = i32[t + Txn.STATUS]!;
     Atomics.store(i32, t + Txn.STATUS, (s & ~3) | TxnStatus.Aborting);
     i32[t + Txn.DEP_NEXT] = i32[b + Txn.DEP_HEAD]!;
     i32[b + Txn.DEP_HEAD] = txn + 1;
@@ -180,7 +182,7 @@ export class Scheduler {
   /** ABORTING → READY with the next incarnation. */
   private setReadyStatus(txn: TxnIndex): void {
     const at = this.entry(txn) + Txn.STATUS;
-    const s = Atomics.load(this.i32, at);
+    const s = this.i32[at]!;
     Atomics.store(this.i32, at, (((s >>> INC_SHIFT) + 1) << INC_SHIFT) | TxnStatus.Ready);
   }
 
@@ -207,7 +209,7 @@ export class Scheduler {
       }
       this.decreaseExecutionIdx(lowest);
     }
-    if (this.validating && Atomics.load(i32, Control.VAL_IDX) > txn) {
+    if (this.validating && i32[Control.VAL_IDX]! > txn) {
       if (wroteNewLocation) {
         this.decreaseValidationIdx(txn);
       } else {
@@ -244,7 +246,7 @@ export class Scheduler {
     if (aborted) {
       this.setReadyStatus(txn);
       this.decreaseValidationIdx(txn + 1);
-      if (Atomics.load(this.i32, Control.EXEC_IDX) > txn && this.tryIncarnate(txn, task)) return true;
+      if (this.i32[Control.EXEC_IDX]! > txn && this.tryIncarnate(txn, task)) return true;
     }
     return false;
   }

@@ -101,10 +101,10 @@ export class TxnExecutor {
     const inputAt = i32[t + Txn.INPUT]!;
     const inputLen = i32[t + Txn.INPUT_LEN]!;
     for (;;) {
-      const defer = (Atomics.load(i32, t + Txn.FLAGS) & TxnFlags.ReadsCoinbase) === 0;
+      const defer = (i32[t + Txn.FLAGS]! & TxnFlags.ReadsCoinbase) === 0;
       host.begin(j, incarnation, defer, this.coinbase);
       this.stats.executions++;
-      Atomics.add(i32, t + Txn.EXECUTIONS, 1);
+      i32[t + Txn.EXECUTIONS]!++;
       const raw = this.core.executeInput(this.u8, inputAt, inputLen, defer, host);
       if (defer && host.metCoinbase) {
         Atomics.or(i32, t + Txn.FLAGS, TxnFlags.ReadsCoinbase);
@@ -146,9 +146,9 @@ export class TxnExecutor {
   validate(task: Task): boolean {
     const t = this.sched.entry(task.txn);
     // Committed already: final, nothing can abort it.
-    if (Atomics.load(this.i32, t + Txn.STATUS) & STATUS_COMMITTED) return this.sched.finishValidation(task.txn, false, task);
+    if (this.i32[t + Txn.STATUS]! & STATUS_COMMITTED) return this.sched.finishValidation(task.txn, false, task);
     this.stats.validations++;
-    return this.conclude(task, this.readsStillHold(task.txn, Atomics.load(this.i32, t + Txn.READS)));
+    return this.conclude(task, this.readsStillHold(task.txn, this.i32[t + Txn.READS]!));
   }
 
   /**
@@ -161,7 +161,7 @@ export class TxnExecutor {
     const aborted = !valid && this.sched.tryValidationAbort(j, task.incarnation);
     if (aborted) {
       this.stats.validationAborts++;
-      const ws = Atomics.load(this.i32, this.sched.entry(j) + Txn.WRITES);
+      const ws = this.i32[this.sched.entry(j) + Txn.WRITES]!;
       if (ws !== 0) for (let k = 0, n = this.i32[ws]!; k < n; k++) this.mv.markEstimate(this.i32[ws + 1 + k * WRITE_WORDS + 2]!);
     }
     return this.sched.finishValidation(j, aborted, task);
@@ -174,7 +174,7 @@ export class TxnExecutor {
   readsHoldAtCommit(j: TxnIndex, committed: CommittedWrites): boolean {
     const i32 = this.i32;
     this.stats.validations++;
-    const rs = Atomics.load(i32, this.sched.entry(j) + Txn.READS);
+    const rs = i32[this.sched.entry(j) + Txn.READS]!;
     for (let k = 0, n = i32[rs]!, at = rs + 1; k < n; k++, at += READ_WORDS) {
       const rec = i32[at]!;
       const kind = i32[at + 1]! as ReadEntry;
@@ -285,8 +285,8 @@ export class TxnExecutor {
     i32[t + Txn.NEIGHBOUR] = this.readsNeighbour(j, t, reads, readWords);
     i32[t + Txn.OUTPUT] = output;
     i32[t + Txn.OUTPUT_DEFERRED] = defer ? 1 : 0;
-    Atomics.store(i32, t + Txn.WRITES, ws);
-    Atomics.store(i32, t + Txn.READS, rs);
+    i32[t + Txn.WRITES] = ws;
+    i32[t + Txn.READS] = rs;
     return wroteNew;
   }
 
