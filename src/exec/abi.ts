@@ -179,13 +179,6 @@ export function inputSize(tx: TxInput): number {
  * returns the bytes written. `view` (of the same bytes as `out`) spares making one per call.
  */
 export function encodeInput(block: BlockEnv, tx: TxInput, out: Uint8Array, at = 0, view = new DataView(out.buffer, out.byteOffset, out.byteLength)): number {
-  encodeBlockEnv(block, out, at, view);
-  view.setUint32(at + INPUT_FLAGS_OFFSET, inputFlags(tx), true);
-  return BLOCK_ENV_SIZE + encodeTxInput(tx, out, at + BLOCK_ENV_SIZE, view);
-}
-
-/** Writes an input's first BLOCK_ENV_SIZE bytes, the block environment, with its flags word zero. */
-export function encodeBlockEnv(block: BlockEnv, out: Uint8Array, at: number, view: DataView): void {
   let p = at;
   view.setBigUint64(p, block.number, true), (p += 8);
   view.setBigUint64(p, block.timestamp, true), (p += 8);
@@ -196,18 +189,17 @@ export function encodeBlockEnv(block: BlockEnv, out: Uint8Array, at: number, vie
   p = writeWord(view, p, block.baseFee);
   p = writeWord(view, p, block.blobBaseFee);
   out.fill(0, p, p + 48);
-}
-
-/** The input's flags word (at INPUT_FLAGS_OFFSET, within the block environment's bytes) for `tx`. */
-export function inputFlags(tx: TxInput): number {
-  return (tx.noValidation ? FLAG_NO_VALIDATION : 0) | (tx.deferCoinbase ? FLAG_DEFER_COINBASE : 0);
+  return encodeTxInput(tx, out, at, view) + BLOCK_ENV_SIZE;
 }
 
 /**
- * Writes the part of an input after the block environment (inputSize - BLOCK_ENV_SIZE bytes)
- * at `start`; returns the bytes written.
+ * Writes the transaction part of an input whose block environment is already at `at` (a copy
+ * of another input's first BLOCK_ENV_SIZE bytes will do: batches share one); returns the bytes
+ * written after the environment.
  */
-export function encodeTxInput(tx: TxInput, out: Uint8Array, start: number, view: DataView): number {
+export function encodeTxInput(tx: TxInput, out: Uint8Array, at: number, view: DataView): number {
+  view.setUint32(at + INPUT_FLAGS_OFFSET, (tx.noValidation ? FLAG_NO_VALIDATION : 0) | (tx.deferCoinbase ? FLAG_DEFER_COINBASE : 0), true);
+  const start = at + BLOCK_ENV_SIZE;
   let p = start;
   out[p++] = tx.type;
   out[p++] = tx.to ? 1 : 0;

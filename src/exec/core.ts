@@ -4,12 +4,12 @@
 import {
   ABI_VERSION,
   ACCOUNT_RECORD_SIZE,
-  BLOCK_ENV_SIZE,
   type BlockEnv,
   decodeOutput,
   encodeAccountRecord,
   encodeInput,
   type ExecResult,
+  FLAG_DEFER_COINBASE,
   INPUT_FLAGS_OFFSET,
   type HostState,
   inputSize,
@@ -110,10 +110,6 @@ export class EvmCore {
    * encoded and outputs decoded in place, with no view pair per transaction.
    */
   private memory: (() => { bytes: Uint8Array; data: DataView }) | null = null;
-  /** setBlockEnv's environment, and where in memory the input buffer holds a copy of it (-1: nowhere). */
-  private envSrc: Uint8Array = new Uint8Array(BLOCK_ENV_SIZE);
-  private envAt = 0;
-  private envPtr = -1;
 
   private constructor(readonly backend: Backend) {}
 
@@ -125,7 +121,6 @@ export class EvmCore {
     if (this.memory === null) return decodeOutput(this.executeRaw(block, tx, host));
     const size = inputSize(tx);
     const input = this.exports.inputBuffer(size);
-    this.envPtr = -1; // the environment in the input buffer is about to be overwritten
     let m = this.memory();
     encodeInput(block, tx, m.bytes, input, m.data);
     this.call(size, host);
@@ -136,41 +131,24 @@ export class EvmCore {
   /** As execute, but returns the raw output buffer (a view valid until the next call). */
   executeRaw(block: BlockEnv, tx: TxInput, host: HostState): Uint8Array {
     const size = inputSize(tx);
-    this.envPtr = -1;
     encodeInput(block, tx, this.view(this.exports.inputBuffer(size), size));
     return this.run(size, host);
   }
 
   /**
-   * Makes the BLOCK_ENV_SIZE bytes at `at` of `src` the block environment of the next
-   * executeTx calls, which copy it into the input buffer only when that moves: a batch laid out
-   * once in shared memory crosses its environment once per thread, not once per transaction.
-   * `src` must keep those bytes until the last such call.
+   * As executeRaw, for the `len`-byte input encodeInput already produced at byte `at` of `src`
+   * (e.g. laid out once in shared memory), with the defer-coinbase flag set as asked: no
+   * decoding and re-encoding per run.
    */
-  setBlockEnv(src: Uint8Array, at: number): void {
-    this.envSrc = src;
-    this.envAt = at;
-    this.envPtr = -1;
-  }
-
-  /**
-   * As executeRaw, for the transaction part of an input (encodeTxInput's `len` bytes at `at` of
-   * `src`) with the environment of setBlockEnv and the input flags `flags` (FLAG_*): no decoding
-   * and re-encoding per run.
-   */
-  executeTx(src: Uint8Array, at: number, len: number, flags: number, host: HostState): Uint8Array {
-    const size = BLOCK_ENV_SIZE + len;
-    const ptr = this.exports.inputBuffer(size);
+  executeInput(src: Uint8Array, at: number, len: number, deferCoinbase: boolean, host: HostState): Uint8Array {
+    const ptr = this.exports.inputBuffer(len);
     // Straight into the whole memory's bytes: one view less per run than a view of the destination.
-    const bytes = this.memory !== null ? this.memory().bytes : this.view(ptr, size);
+    const bytes = this.memory !== null ? this.memory().bytes : this.view(ptr, len);
     const to = this.memory !== null ? ptr : 0;
-    if (ptr !== this.envPtr) {
-      bytes.set(this.envSrc.subarray(this.envAt, this.envAt + BLOCK_ENV_SIZE), to);
-      this.envPtr = ptr;
-    }
-    bytes.set(src.subarray(at, at + len), to + BLOCK_ENV_SIZE);
-    bytes[to + INPUT_FLAGS_OFFSET] = flags; // the word's other bytes are zero in every environment
-    return this.run(size, host);
+    bytes.set(src.subarray(at, at + len), to);
+    const f = to + INPUT_FLAGS_OFFSET;
+    bytes[f] = deferCoinbase ? bytes[f]! | FLAG_DEFER_COINBASE : bytes[f]! & ~FLAG_DEFER_COINBASE;
+    return this.run(len, host);
   }
 
   /** Runs the `size`-byte input in the core's input buffer against `host`. */

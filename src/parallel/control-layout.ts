@@ -36,11 +36,6 @@ export const Control = {
   FINISHED: 4 * LINE + 4,
   /** 1: threads time their tasks and waits (ParallelExecutor.timeParts, BatchStats.parts). */
   TIME_PARTS: 4 * LINE + 5,
-  /**
-   * Byte offset of the batch's block environment (abi.encodeBlockEnv), which every input shares:
-   * each thread copies it into its core once (EvmCore.setBlockEnv). Written before the batch.
-   */
-  BLOCK_ENV: 4 * LINE + 6,
 
   // ---- Line 5: batch geometry, written by the main thread before the batch ----
   /** Transactions in the batch. */

@@ -81,7 +81,7 @@
 // bottleneck (laying out and committing, 1.8 us of each transaction's 2.0): they gain about
 // 1.4x, ERC-20 transfers about 1.7x, swaps over 100 pools about 2x. The commit (1.7, 2.9 and
 // 9.6 us) bounds any machine to about 1.4x, 3x and 5x.
-import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeBlockEnv, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
+import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, LmdbBaseReader, type MailboxHost } from "./base-reader";
 import { bytesEqual } from "../crypto/hex";
@@ -357,7 +357,7 @@ export class ParallelExecutor implements BatchExecutor {
       // a time; the senders and recipients it knows already are loaded for them as it goes.
       const preload = this.heap.i32[Control.USE_LMDB] !== LmdbUse.All;
       if (preload) this.preloadAccounts(txs, 0, first);
-      this.layOutInputs(txs, first, txs.length, preload);
+      this.layOutInputs(env, txs, first, txs.length, preload);
       if (this.heap.i32[Control.TIME_PARTS]) this.mainParts.layoutNs = Bun.nanoseconds() - t0;
       committed = this.runMain(env, txs, state);
     } catch (err) {
@@ -431,11 +431,8 @@ export class ParallelExecutor implements BatchExecutor {
     i32[Control.GEN] = ++this.gen;
     i32[Control.THREADS] = this.pool.size + 1;
     u8.set(env.coinbase, Control.COINBASE * 4);
-    const envAt = heap.allocRaw(BLOCK_ENV_SIZE >> 2) * 4;
-    encodeBlockEnv(env, u8, envAt, heap.view);
-    i32[Control.BLOCK_ENV] = envAt;
     this.choosePreState();
-    this.layOutInputs(txs, 0, first);
+    this.layOutInputs(env, txs, 0, first);
   }
 
   /** Where the workers read the pre-batch state (Control.USE_LMDB, LmdbUse). */
@@ -487,11 +484,10 @@ export class ParallelExecutor implements BatchExecutor {
   }
 
   /**
-   * Encodes transactions [from, to) into the heap (their part of the input: the block
-   * environment is laid out once, Control.BLOCK_ENV), each with its link to the sender's previous
+   * Encodes transactions [from, to) into the heap, each with its link to the sender's previous
    * one (linkSenders), and publishes each as laid out (Control.LAID_OUT) once complete.
    */
-  private layOutInputs(txs: TxInput[], from: number, to = txs.length, preload = false): void {
+  private layOutInputs(env: BlockEnv, txs: TxInput[], from: number, to = txs.length, preload = false): void {
     const heap = this.heap;
     const { i32, u8, view } = heap;
     const table = i32[Control.TXN_TABLE]!;
@@ -499,9 +495,18 @@ export class ParallelExecutor implements BatchExecutor {
     for (let i = from; i < to; i++) {
       i32[table + i * TXN_WORDS + Txn.PREV_SAME_SENDER] = prev[i]!;
       if (txs[i]!.noValidation) i32[table + i * TXN_WORDS + Txn.FLAGS] = TxnFlags.PaysNothing;
-      const at = heap.allocRaw((inputSize(txs[i]!) - BLOCK_ENV_SIZE + 3) >> 2) * 4;
+      const at = heap.allocRaw((inputSize(txs[i]!) + 3) >> 2) * 4;
       i32[table + i * TXN_WORDS + Txn.INPUT] = at;
-      i32[table + i * TXN_WORDS + Txn.INPUT_LEN] = encodeTxInput(txs[i]!, u8, at, view);
+      // Every input starts with the same block environment: encoded once, then copied.
+      let len: number;
+      if (i === 0) {
+        len = encodeInput(env, txs[i]!, u8, at, view);
+      } else {
+        const first = i32[table + Txn.INPUT]!;
+        u8.copyWithin(at, first, first + BLOCK_ENV_SIZE);
+        len = BLOCK_ENV_SIZE + encodeTxInput(txs[i]!, u8, at, view);
+      }
+      i32[table + i * TXN_WORDS + Txn.INPUT_LEN] = len;
       if (preload) {
         this.preloadAccounts(txs, i, i + 1);
         this.serve();

@@ -8,7 +8,7 @@
 // nonce and balance, not the token contract's account, and does not conflict with the next
 // transfer of the same token.
 import { bytesEqualAt, isZeroAt } from "../crypto/hex";
-import { ACCOUNT_CODE_CHANGED, ACCOUNT_DELETED, FLAG_DEFER_COINBASE, FLAG_NO_VALIDATION, OutAccount, outputAccountsAt } from "../exec/abi";
+import { ACCOUNT_CODE_CHANGED, ACCOUNT_DELETED, OutAccount, outputAccountsAt } from "../exec/abi";
 import type { EvmCore } from "../exec/core";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import { Control } from "./control-layout";
@@ -68,7 +68,6 @@ export class TxnExecutor {
 
   beginBatch(): void {
     this.coinbase = this.u8.slice(Control.COINBASE * 4, Control.COINBASE * 4 + 20);
-    this.core.setBlockEnv(this.u8, this.i32[Control.BLOCK_ENV]!);
     const s = this.stats;
     s.executions = s.validations = s.validationAborts = s.dependencyWaits = s.taskUs = s.waitUs = 0;
   }
@@ -101,13 +100,12 @@ export class TxnExecutor {
     // The input as laid out in the heap, run as is: no decoding and re-encoding per execution.
     const inputAt = i32[t + Txn.INPUT]!;
     const inputLen = i32[t + Txn.INPUT_LEN]!;
-    const paysNothing = i32[t + Txn.FLAGS]! & TxnFlags.PaysNothing ? FLAG_NO_VALIDATION : 0;
     for (;;) {
       const defer = (i32[t + Txn.FLAGS]! & TxnFlags.ReadsCoinbase) === 0;
       host.begin(j, incarnation, defer, this.coinbase);
       this.stats.executions++;
       i32[t + Txn.EXECUTIONS]!++;
-      const raw = this.core.executeTx(this.u8, inputAt, inputLen, paysNothing | (defer ? FLAG_DEFER_COINBASE : 0), host);
+      const raw = this.core.executeInput(this.u8, inputAt, inputLen, defer, host);
       if (defer && host.metCoinbase) {
         Atomics.or(i32, t + Txn.FLAGS, TxnFlags.ReadsCoinbase);
         continue;

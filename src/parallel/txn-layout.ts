@@ -34,7 +34,7 @@ export const Txn = {
   WRITES: 5,
   /** Byte offset in the heap of the core's output of the latest finished execution. */
   OUTPUT: 6,
-  /** Byte offset of the transaction's part of its input (abi.encodeTxInput; the block environment is at Control.BLOCK_ENV). */
+  /** Byte offset of the encoded transaction (abi.encodeInput, block environment included). */
   INPUT: 8,
   /** Its length in bytes. */
   INPUT_LEN: 9,
