@@ -75,12 +75,13 @@
 // writes, reads and output and 0.1 us finishing the execution in the scheduler; and on the main
 // thread, whose commit otherwise decodes and applies as serial does, the check and its
 // bookkeeping (0.3 us), the tip (0.15 us) and the cache misses of applying to records only the
-// workers had read (0.3 us). Its own executions, between commits, take half again a worker's
-// time (3.0 against 2.0 us a transfer, on cache lines the worker wrote last; less so in runs of a
-// few: MAIN_RUN). For transfers the main thread is the
-// bottleneck (laying out and committing, 1.8 us of each transaction's 2.0): they gain about
-// 1.4x, ERC-20 transfers about 1.7x, swaps over 100 pools about 2x. The commit (1.7, 2.9 and
-// 9.6 us) bounds any machine to about 1.4x, 3x and 5x.
+// workers had read (0.3 us). Its own executions, in runs of up to MAIN_RUN between commit
+// passes, cost about what a worker's do (1.87 against 1.97 us a transfer at commit 4a5ddd1; half
+// again more when executions and commits alternated one by one). With two threads both stay
+// busy: for transfers the main thread lays out (0.15 us) and commits (1.0 us) each transaction
+// and runs about a quarter of the executions; they gain about 1.5x, ERC-20 transfers about 1.7x,
+// swaps over 100 pools about 2x. The commit (about 1.0, 2.5 and 6.3 us in the latest full bench
+// run) bounds any machine to about 2x, 3.5x and 6x.
 import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, LmdbBaseReader, type MailboxHost } from "./base-reader";
