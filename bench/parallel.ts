@@ -16,6 +16,11 @@
 // transfers) drops the rows the state and the workers keep from LMDB reads before every run, so
 // each batch reads its accounts and slots from LMDB, as the sequencer's batches do for accounts
 // the batches before them did not touch (its every mini-block commit changes LMDB).
+// Then the "sequencer-like" row (plain and ERC-20 transfers): batch after batch, each committed to
+// LMDB while the next executes, as the sequencer runs its mini-blocks; serial and Block-STM on two
+// stores built alike, their batches alternating, and their state roots compared at the end. The
+// workers' kept rows go stale at every commit, the accounts the commits in flight change come
+// from the main thread, and LMDB's writer wants a core too.
 // Last, the machine's own parallel capacity: the serial executor's throughput with one
 // process versus one per core at once (independent copies, no sharing at all). No parallel
 // executor can beat that ratio here; on SMT siblings or an oversubscribed VM it is well
@@ -28,7 +33,7 @@ import { EvmCore } from "../src/exec/core";
 import { ParallelExecutor, SerialExecutor } from "../src/parallel/index";
 import { JIT_WARMUP, PROBE_EVERY, WARMUP_RUNS } from "../src/parallel/mode-chooser";
 import { ChainStore } from "../src/state/index";
-import { addr, blockEnv, deployContracts, workload, WORKLOADS, WorldBuilder, type WorkloadName } from "../test/parallel/workloads";
+import { addr, blockEnv, deployContracts, distribute, erc20Transfer, workload, WORKLOADS, WorldBuilder, type WorkloadName } from "../test/parallel/workloads";
 import { median } from "./stats";
 
 const args = process.argv.slice(2);
@@ -51,6 +56,11 @@ const SIM_CORES = [8, 16, 32, 64, 100] as const;
 const log = (...a: unknown[]) => !json && console.log(...a);
 /** The workloads with a 1.7x target: the machine-capacity and cold rows run these. */
 const TRANSFER_WORKLOADS = ["independent-transfers", "erc20-distinct"] as const;
+/** Accounts the sequencer-like batches rotate through: each batch's senders last sent SEQ_ACCOUNTS / N batches before. */
+const SEQ_ACCOUNTS = 10 * N;
+/** Consecutive batches per side in the sequencer-like row, the first half untimed. */
+const SEQ_BATCHES = 200;
+
 if (args.includes("--capacity-child")) await capacityChild(Number(opt("--start")));
 
 const datadir = mkdtempSync(join(tmpdir(), "bunseq-bench-parallel-"));
@@ -114,6 +124,7 @@ const PARTS_RUNS = 20;
 const entries: Entry[] = [];
 const serialRows: { workload: WorkloadName; txPerSec: number }[] = [];
 const autoRows: { workload: WorkloadName; workers: number; txPerSec: number; speedupVsSerial: number; parallelRuns: number; runs: number }[] = [];
+const sequencerRows: { workload: WorkloadName; workers: number; batches: number; serialTxPerSec: number; txPerSec: number; speedupVsSerial: number }[] = [];
 const coldRows: { workload: WorkloadName; workers: number; serialTxPerSec: number; txPerSec: number; speedupVsSerial: number }[] = [];
 const graphs: Record<string, { file: string; edges: number; longestChain: number; criticalPathUs: number; workUs: number; commitUs: number }> = {};
 
@@ -302,6 +313,14 @@ for (const name of WORKLOADS) {
   }
 }
 
+for (const name of TRANSFER_WORKLOADS) {
+  if ((only && !only.includes(name)) || cores < 2) continue;
+  log("");
+  const row = await sequencerLike(name);
+  sequencerRows.push(row);
+  log(`${name} sequencer-like: ${cores} workers ${fmt(row.txPerSec)} tx/s, serial ${fmt(row.serialTxPerSec)} tx/s: ${row.speedupVsSerial.toFixed(2)}x (medians of the last ${row.batches / 2} of ${row.batches} consecutive batches, each committed while the next ran)`);
+}
+
 // The serial-fallback threshold: the smallest batch the widest pool runs faster than serial.
 const threshold: Record<string, number | null> = {};
 if (!only) {
@@ -350,7 +369,7 @@ if (!only && cores > 1) {
 }
 
 if (json) {
-  console.log(JSON.stringify({ txsPerBatch: N, cores, workloads: entries, auto: autoRows, cold: coldRows, serial: serialRows, graphs, threshold, machineCapacity: capacity }, null, 1));
+  console.log(JSON.stringify({ txsPerBatch: N, cores, workloads: entries, auto: autoRows, cold: coldRows, sequencerLike: sequencerRows, serial: serialRows, graphs, threshold, machineCapacity: capacity }, null, 1));
 } else {
   log(`\ndependency graphs written to ${graphDir}`);
 }
@@ -359,6 +378,77 @@ await grapher.close();
 await store.close();
 rmSync(datadir, { recursive: true, force: true });
 process.exit(0);
+
+/** The sequencer-like row of `name` (see above). */
+async function sequencerLike(name: (typeof TRANSFER_WORKLOADS)[number]) {
+  const sides = [];
+  for (const parallel of [false, true]) {
+    const dir = mkdtempSync(join(tmpdir(), "bunseq-bench-sequencer-like-"));
+    const store = ChainStore.open(dir);
+    const state = store.state;
+    const w = new WorldBuilder(core, env, state);
+    const c = deployContracts(w, 0);
+    const senders = Array.from({ length: SEQ_ACCOUNTS }, (_, i) => addr(12, i));
+    if (name === "erc20-distinct") distribute(w, c, c.token0, senders, 10n ** 24n, false);
+    else w.fund(senders);
+    await state.commit();
+    const ex = parallel
+      ? await ParallelExecutor.create({
+          workers: cores,
+          core,
+          minParallelBatch: 1,
+          adaptive: false,
+          lmdb: {
+            path: join(dir, "chain"),
+            isCommitted: () => state.commitsInFlight === 0 && !state.hasUncomputedChanges,
+            pendingAccounts: () => state.pendingAccounts(),
+            version: () => state.commitCount,
+          },
+        })
+      : new SerialExecutor(core);
+    let batch = 0;
+    let inFlight: Promise<Uint8Array> = Promise.resolve(new Uint8Array(0));
+    /** Executes the next batch and starts committing it once the one before has landed; its ns. */
+    const step = async () => {
+      const txs: TxInput[] = [];
+      for (let i = 0; i < N; i++) {
+        const k = batch * N + i;
+        const from = senders[k % SEQ_ACCOUNTS]!;
+        const to = addr(13, (k * 7) % SEQ_ACCOUNTS);
+        txs.push(name === "erc20-distinct" ? erc20Transfer(w, from, c.token0, to, 1n) : w.tx(from, to, new Uint8Array(0), 21_000n, { value: 1000n }));
+      }
+      batch++;
+      const t0 = Bun.nanoseconds();
+      const results = await ex.execute(env, txs, state);
+      const ns = Bun.nanoseconds() - t0;
+      if (results.some((r) => r.status !== ExecStatus.Success)) throw new Error(`${name} sequencer-like: a transaction of batch ${batch} failed`);
+      await inFlight;
+      inFlight = state.commit();
+      return ns;
+    };
+    sides.push({ ex, step, store, dir, root: () => inFlight });
+  }
+  const [ser, par] = sides as [(typeof sides)[0], (typeof sides)[0]];
+  const s: number[] = [];
+  const p: number[] = [];
+  for (let i = 0; i < SEQ_BATCHES; i++) {
+    const a = await ser.step();
+    const b = await par.step();
+    // The first half warms up: every thread's JIT, and the state's kept rows.
+    if (i >= SEQ_BATCHES / 2) s.push(a), p.push(b);
+    if ((i + 1) % 50 === 0) log(`  ${name} sequencer-like: ${i + 1}/${SEQ_BATCHES} batches`);
+  }
+  const [rootS, rootP] = [await ser.root(), await par.root()];
+  if (!Bun.deepEquals(rootS, rootP)) throw new Error(`${name} sequencer-like: parallel state root differs from serial`);
+  for (const side of sides) {
+    await side.ex.close();
+    await side.store.close();
+    rmSync(side.dir, { recursive: true, force: true });
+  }
+  const serialNs = median(s);
+  const ns = median(p);
+  return { workload: name, workers: cores, batches: SEQ_BATCHES, serialTxPerSec: round((N / serialNs) * 1e9), txPerSec: round((N / ns) * 1e9), speedupVsSerial: round(serialNs / ns) };
+}
 
 /** Runs `k` capacity children at once; their summed tx/s per workload. */
 async function capacityRun(k: number): Promise<Record<string, number>> {
