@@ -401,7 +401,7 @@ async function sequencerLike(name: (typeof TRANSFER_WORKLOADS)[number]) {
           lmdb: {
             path: join(dir, "chain"),
             isCommitted: () => state.commitsInFlight === 0 && !state.hasUncomputedChanges,
-            pendingAccounts: () => state.pendingAccounts(),
+            pendingChanges: () => state.pendingChanges(),
             version: () => state.commitCount,
           },
         })

@@ -16,7 +16,7 @@ import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
 import { Mailbox, MailboxOp, MailboxState } from "./mailbox-layout";
 import { Acct, BaseFlags, Rec, SlotRec } from "./mv-layout";
-import { PendingAccounts } from "./pending-accounts";
+import { PendingSet } from "./pending-changes";
 import { RowCache } from "./row-cache";
 import { wakeSleepers } from "./scheduler";
 
@@ -175,19 +175,19 @@ const BASE_IMAGE_AT = Acct.BASE_SLOT_COUNT;
 const BASE_IMAGE_WORDS = Acct.BASE_CODE_SIZE + 1 - Acct.BASE_SLOT_COUNT;
 
 /**
- * LMDB for every account but those of commits still being written (LmdbUse.ExceptPending),
- * which come from the main thread: the rest read the same from LMDB whether those commits have
- * landed or not.
+ * LMDB for everything but what commits still being written change (LmdbUse.ExceptPending),
+ * which comes from the main thread: the rest reads the same from LMDB whether those commits
+ * have landed or not.
  */
 export class ExceptPendingReader implements BaseReader {
-  private readonly pending: PendingAccounts;
+  private readonly pending: PendingSet;
 
   constructor(
     heap: SharedHeap,
     private readonly lmdb: BaseReader,
     private readonly main: BaseReader,
   ) {
-    this.pending = new PendingAccounts(heap);
+    this.pending = new PendingSet(heap);
   }
 
   beginBatch(): void {
@@ -197,15 +197,15 @@ export class ExceptPendingReader implements BaseReader {
   }
 
   loadAccount(address: Uint8Array, rec: number): number {
-    return (this.pending.has(address) ? this.main : this.lmdb).loadAccount(address, rec);
+    return (this.pending.hasAccount(address) ? this.main : this.lmdb).loadAccount(address, rec);
   }
 
   loadSlot(address: Uint8Array, key: Uint8Array, rec: number): number {
-    return (this.pending.has(address) ? this.main : this.lmdb).loadSlot(address, key, rec);
+    return (this.pending.hasSlot(address, key) ? this.main : this.lmdb).loadSlot(address, key, rec);
   }
 
   code(address: Uint8Array, codeHash: Uint8Array): Uint8Array {
-    return (this.pending.has(address) ? this.main : this.lmdb).code(address, codeHash);
+    return (this.pending.hasAccount(address) ? this.main : this.lmdb).code(address, codeHash);
   }
 
   blockHash(n: bigint): Uint8Array | undefined {

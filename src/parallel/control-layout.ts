@@ -61,7 +61,7 @@ export const Control = {
   COINBASE: 5 * LINE + 8,
   /** Threads executing the batch (the main thread and the workers). */
   THREADS: 5 * LINE + 13,
-  /** With LmdbUse.ExceptPending: the pending accounts' hash set (pending-accounts.ts) and its mask. */
+  /** With LmdbUse.ExceptPending: the pending accounts' and slots' hash set (pending-changes.ts) and its mask. */
   PENDING_TABLE: 5 * LINE + 14,
   PENDING_MASK: 5 * LINE + 15,
 

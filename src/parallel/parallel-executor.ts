@@ -43,8 +43,8 @@
 //     the transactions from there on run serially.
 //   - The pre-batch state comes from LMDB read by each worker when the caller vouches that it
 //     is committed; when only commits still being written are missing from LMDB (the sequencer
-//     commits each mini-block while the next executes), from LMDB for every account but theirs
-//     (pending-accounts.ts); the rest from the main thread through a mailbox (base-reader.ts),
+//     commits each mini-block while the next executes), from LMDB for every account and slot but
+//     theirs (pending-changes.ts); the rest from the main thread through a mailbox (base-reader.ts),
 //     for which it also loads the batch's senders and recipients as it lays the batch out.
 //     Either way a location is fetched once per batch and shared.
 //
@@ -88,7 +88,7 @@ import { HostBaseReader, LmdbBaseReader, type MailboxHost } from "./base-reader"
 import { bytesEqual } from "../crypto/hex";
 import { CoinbaseCredit, owedTip } from "./coinbase-credit";
 import { Control, FAIL_NAMES, FailReason, FallbackReason, FALLBACK_NAMES, LmdbUse } from "./control-layout";
-import { writePendingAccounts } from "./pending-accounts";
+import { type PendingChanges, writePendingChanges } from "./pending-changes";
 import { primeWrites } from "./prime-state";
 import { hashAddress } from "../crypto/byte-hash";
 import { HeapFullError, SharedHeap } from "./heap";
@@ -135,11 +135,11 @@ export interface ParallelExecutorOptions {
     path: string;
     isCommitted(): boolean;
     /**
-     * When isCommitted() is false: the accounts of commits still being written if the state
-     * holds nothing else LMDB does not (StateDb.pendingAccounts), else null. Workers then read
-     * every other account from LMDB and ask the main thread only for these.
+     * When isCommitted() is false: what commits still being written change, if the state holds
+     * nothing else LMDB does not (StateDb.pendingChanges), else null. Workers then read every
+     * other account and slot from LMDB and ask the main thread only for these.
      */
-    pendingAccounts?(): Iterable<Uint8Array> | null;
+    pendingChanges?(): PendingChanges | null;
     /**
      * A number that changes whenever LMDB's state changes (a commit count): workers keep rows
      * they read from LMDB across batches while it stays the same. Without it they keep none.
@@ -443,9 +443,9 @@ export class ParallelExecutor implements BatchExecutor {
     if (lmdb?.isCommitted()) {
       use = LmdbUse.All;
     } else {
-      const pending = lmdb?.pendingAccounts?.() ?? null;
+      const pending = lmdb?.pendingChanges?.() ?? null;
       if (pending !== null) {
-        writePendingAccounts(this.heap, pending);
+        writePendingChanges(this.heap, pending);
         use = LmdbUse.ExceptPending;
       }
     }

@@ -101,7 +101,7 @@ export async function startFollower(kind: FollowerKind, opts: FollowerOptions, l
           lmdb: {
             path: join(opts.datadir, "chain"),
             isCommitted: () => store !== null && store.db.commitsInFlight === 0 && !store.db.hasUncomputedChanges,
-            pendingAccounts: () => store?.db.pendingAccounts() ?? null,
+            pendingChanges: () => store?.db.pendingChanges() ?? null,
           },
         })
       : new SerialExecutor(core);

@@ -8,7 +8,7 @@ import { decodeHeader, encodeHeader, headerHash } from "../chain/header";
 import type { Block, Header, IncludedTx, MiniBlock, Receipt } from "../chain/types";
 import { bytesEqual, bytesToHex, keccak256 } from "../crypto/index";
 import type { Logger } from "../log/logger";
-import { ChainStore, type StateDb } from "../state/index";
+import { ChainStore, type FrozenChanges, type StateDb } from "../state/index";
 import { pruneAtStart, pruneTrieEvery } from "../state/prune-trie";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import { decodeSignedTx } from "../tx/index";
@@ -195,9 +195,9 @@ export class LmdbSequencerStore implements SequencerStore {
     return pruneTrieEvery(this.store, seconds, log);
   }
 
-  /** The accounts of commits still being written, when nothing else is uncommitted (StateDb.pendingAccounts). */
-  pendingAccounts(): Iterable<Uint8Array> | null {
-    return this.store.state.pendingAccounts();
+  /** What commits still being written change, when nothing else is uncommitted (StateDb.pendingChanges). */
+  pendingChanges(): FrozenChanges | null {
+    return this.store.state.pendingChanges();
   }
 
   /** Names what the state in LMDB is while isCommitted() holds. */

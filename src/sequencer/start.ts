@@ -113,7 +113,7 @@ export async function startSequencer(opts: SequencerOptions, log?: Logger): Prom
             lmdb: {
               path: `${opts.datadir}/chain`,
               isCommitted: () => store.isCommitted(),
-              pendingAccounts: () => store.pendingAccounts(),
+              pendingChanges: () => store.pendingChanges(),
               version: () => store.stateVersion(),
             },
           })

@@ -1,5 +1,6 @@
 export { ChainStore, type ChainStoreOptions, type ChainHead } from "./chain-store";
 export { StateDb, type StateDbOptions } from "./state-db";
+export { type FrozenChanges } from "./state-layer";
 export { ChainDb, type TxLocation } from "./chain-db";
 export { openChainEnv, DATABASE_NAMES, type ChainEnv, type DatabaseName, type BinaryDatabase } from "./chain-env";
 export { WriteBatch } from "./write-batch";

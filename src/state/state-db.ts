@@ -10,7 +10,7 @@ import type { ChainEnv } from "./chain-env";
 import { CorruptRecordError, IncompleteCommitError, StateCommitFailedError, StoreClosedError } from "./errors";
 import { LmdbNodeStore } from "./lmdb-node-store";
 import { COMMIT_COUNTER_KEY, META_COMMIT_IN_PROGRESS, META_STATE_ROOT } from "./meta-keys";
-import { type AccountDelta, LayerStack, type SlotWrite, type StateLayer } from "./state-layer";
+import { type AccountDelta, type FrozenChanges, LayerStack, type SlotWrite, type StateLayer } from "./state-layer";
 import { ValueSlab } from "./value-slab";
 import { WriteBatch } from "./write-batch";
 
@@ -193,12 +193,12 @@ export class StateDb implements HostState {
 
   /**
    * When this state is LMDB's plus only commits still being written (nothing applied since the
-   * last one), the accounts those commits change: every other account and its storage reads
-   * the same from LMDB, whether or not they have landed. Null when there are other changes.
+   * last one), what those commits change: every other account and slot reads the same from
+   * LMDB, whether or not they have landed. Null when there are other changes.
    */
-  pendingAccounts(): Iterable<Uint8Array> | null {
+  pendingChanges(): FrozenChanges | null {
     if (this.dirty.length > 0 || this.layers.open.accounts.size > 0) return null;
-    return this.layers.frozenAddresses();
+    return this.layers.frozenChanges();
   }
 
   /** Root of the newest commit handed to LMDB (or of disk when none was): what the next durable root will be once they land. */

@@ -3,6 +3,13 @@ import type { AccountRecord } from "./account-record";
 /** A changed slot: the 32-byte key and its value without leading zeros (empty = zero, i.e. delete). */
 export type SlotWrite = readonly [slot: Uint8Array, value: Uint8Array];
 
+/** What some layers change: accounts, slots (address, slot), and accounts whose storage they drop. */
+export interface FrozenChanges {
+  accounts: Uint8Array[];
+  slots: (readonly [address: Uint8Array, slot: Uint8Array])[];
+  cleared: Uint8Array[];
+}
+
 /** Everything one layer knows about one account. */
 export interface AccountDelta {
   /** `idKey(address)`: this delta's key in its layer. */
@@ -51,8 +58,17 @@ export class LayerStack {
   }
 
   /** Addresses of the accounts the frozen layers changed (each once per layer). */
-  *frozenAddresses(): Iterable<Uint8Array> {
-    for (const layer of this.frozen) for (const d of layer.accounts.values()) yield d.address;
+  /** What the frozen layers (commits being written) change. */
+  frozenChanges(): FrozenChanges {
+    const changes: FrozenChanges = { accounts: [], slots: [], cleared: [] };
+    for (const layer of this.frozen) {
+      for (const d of layer.accounts.values()) {
+        changes.accounts.push(d.address);
+        if (d.storageCleared) changes.cleared.push(d.address);
+        for (const [slot] of d.slots.values()) changes.slots.push([d.address, slot]);
+      }
+    }
+    return changes;
   }
 
   /** Newest delta of an account, or undefined when no layer touched it. */

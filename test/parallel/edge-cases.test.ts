@@ -12,7 +12,7 @@ import { bigintToBytes32, hexToBytes } from "../../src/crypto/index";
 import { ParallelExecutor, SerialExecutor, type BatchState } from "../../src/parallel/index";
 import { ChainStore, type StateDb } from "../../src/state/index";
 import { MemoryState } from "../../src/statetest/memory-state";
-import { addr, blockEnv, cloneMemoryState, deployContracts, E18, workload, WORKLOADS, WorldBuilder } from "./workloads";
+import { addr, blockEnv, cloneMemoryState, deployContracts, distribute, E18, erc20Transfer, workload, WORKLOADS, WorldBuilder } from "./workloads";
 
 let core: EvmCore;
 let serial: SerialExecutor;
@@ -169,6 +169,33 @@ describe("LMDB pre-state with a commit still being written", () => {
       }
     });
   }, 60_000);
+
+  test("a token whose balances the commit moves: its written slots come from the main thread, the rest from LMDB, as serial", async () => {
+    const holders = Array.from({ length: 48 }, (_, i) => addr(45, i));
+    await withLmdbChain(4, [], async ({ state, env, w, ex }) => {
+      const c = deployContracts(w, 0);
+      distribute(w, c, c.token0, holders, 10n ** 21n, false);
+      await state.commit();
+      for (let round = 0; round < 3; round++) {
+        // The mini-block in flight moves the first 12 holders' tokens to the next 12.
+        const before = holders.slice(0, 12).map((h, i) => erc20Transfer(w, h, c.token0, holders[12 + i]!, 5n + BigInt(round)));
+        serial.executeSync(env, before, state);
+        const landing = state.commit();
+        // This batch reads those balances and the other holders' (not in the commit).
+        const txs = holders.map((h, i) => erc20Transfer(w, h, c.token0, holders[(i + 7 + round) % holders.length]!, 1n));
+        const expected = serial.executeSync(env, txs, state);
+        expect(expected.every((r) => r.status === ExecStatus.Success)).toBe(true);
+        const root = state.computeStateRoot();
+        state.discard();
+        const got = ex.executeSync(env, txs, state);
+        expect(ex.lastStats!.preState).toBe("lmdb-except-pending");
+        expect(got).toEqual(expected);
+        expect(state.computeStateRoot()).toEqual(root);
+        await landing;
+        await state.commit();
+      }
+    });
+  }, 60_000);
 });
 
 /**
@@ -191,7 +218,7 @@ async function withLmdbChain(
   const isCommitted = () => state.commitsInFlight === 0 && !state.hasUncomputedChanges;
   const ex = await ParallelExecutor.create({
     workers: 2, core, minParallelBatch: 1, minSenderParallelism: 0, adaptive: false,
-    lmdb: { path: join(dir, "chain"), isCommitted, pendingAccounts: () => state.pendingAccounts(), version: () => state.commitCount },
+    lmdb: { path: join(dir, "chain"), isCommitted, pendingChanges: () => state.pendingChanges(), version: () => state.commitCount },
   });
   try {
     await body({ state, env, w, ex, isCommitted });
