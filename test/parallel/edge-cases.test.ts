@@ -146,57 +146,43 @@ describe("LMDB pre-state with a commit still being written", () => {
   test("workers read LMDB for every account but the commit's, and results equal serial's", async () => {
     const senders = Array.from({ length: 24 }, (_, i) => addr(42, i));
     const recipients = Array.from({ length: 24 }, (_, i) => addr(43, i));
-    await withLmdbChain(3, [...senders, ...recipients], async ({ state, env, w, ex, isCommitted }) => {
+    await withLmdbChain(3, [...senders, ...recipients], async (chain) => {
+      const w = chain.w;
       for (let round = 0; round < 3; round++) {
-        // The mini-block before: half the senders pay fresh accounts, and its commit is not
-        // awaited, as the sequencer's is not while it executes the next batch.
+        // Half the senders pay fresh accounts; the batch reads those senders (theirs to ask the
+        // main thread for) and accounts the commit does not touch (read from LMDB).
         const before = senders.slice(0, 12).map((s, i) => w.tx(s, addr(44, round * 100 + i), new Uint8Array(0), 21_000n, { value: 7n }));
-        serial.executeSync(env, before, state);
-        const landing = state.commit();
-        // This batch reads those senders (theirs to ask the main thread for) and accounts the
-        // commit does not touch (read from LMDB).
         const txs = senders.map((s, i) => w.tx(s, recipients[(i + round) % recipients.length]!, new Uint8Array(0), 21_000n, { value: 1000n + BigInt(round) }));
-        const expected = serial.executeSync(env, txs, state);
-        const root = state.computeStateRoot();
-        state.discard();
-        expect(isCommitted()).toBe(false);
-        const got = ex.executeSync(env, txs, state);
-        expect(ex.lastStats!.preState).toBe("lmdb-except-pending");
-        expect(got).toEqual(expected);
-        expect(state.computeStateRoot()).toEqual(root);
-        await landing;
-        await state.commit();
+        await expectAsSerialWithCommitInFlight(chain, before, txs);
       }
     });
   }, 60_000);
 
   test("a token whose balances the commit moves: its written slots come from the main thread, the rest from LMDB, as serial", async () => {
     const holders = Array.from({ length: 48 }, (_, i) => addr(45, i));
-    await withLmdbChain(4, [], async ({ state, env, w, ex }) => {
+    await withLmdbChain(4, [], async (chain) => {
+      const { state, w } = chain;
       const c = deployContracts(w, 0);
       distribute(w, c, c.token0, holders, 10n ** 21n, false);
       await state.commit();
       for (let round = 0; round < 3; round++) {
-        // The mini-block in flight moves the first 12 holders' tokens to the next 12.
+        // The commit moves the first 12 holders' tokens to the next 12; the batch reads those
+        // balances and the other holders' (not in the commit).
         const before = holders.slice(0, 12).map((h, i) => erc20Transfer(w, h, c.token0, holders[12 + i]!, 5n + BigInt(round)));
-        serial.executeSync(env, before, state);
-        const landing = state.commit();
-        // This batch reads those balances and the other holders' (not in the commit).
         const txs = holders.map((h, i) => erc20Transfer(w, h, c.token0, holders[(i + 7 + round) % holders.length]!, 1n));
-        const expected = serial.executeSync(env, txs, state);
-        expect(expected.every((r) => r.status === ExecStatus.Success)).toBe(true);
-        const root = state.computeStateRoot();
-        state.discard();
-        const got = ex.executeSync(env, txs, state);
-        expect(ex.lastStats!.preState).toBe("lmdb-except-pending");
-        expect(got).toEqual(expected);
-        expect(state.computeStateRoot()).toEqual(root);
-        await landing;
-        await state.commit();
+        await expectAsSerialWithCommitInFlight(chain, before, txs);
       }
     });
   }, 60_000);
 });
+
+interface LmdbChain {
+  state: StateDb;
+  env: BlockEnv;
+  w: WorldBuilder;
+  ex: ParallelExecutor;
+  isCommitted: () => boolean;
+}
 
 /**
  * A fresh LMDB chain with `funded` accounts committed and a 2-worker executor reading it, as the
@@ -206,7 +192,7 @@ describe("LMDB pre-state with a commit still being written", () => {
 async function withLmdbChain(
   coinbase: number,
   funded: Uint8Array[],
-  body: (c: { state: StateDb; env: BlockEnv; w: WorldBuilder; ex: ParallelExecutor; isCommitted: () => boolean }) => Promise<void>,
+  body: (c: LmdbChain) => Promise<void>,
 ): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "bunseq-parallel-lmdb-"));
   const chain = ChainStore.open(dir);
@@ -227,6 +213,28 @@ async function withLmdbChain(
     await chain.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The sequencer's rhythm: `before` runs and its commit is left in flight (the sequencer does not
+ * await it while it executes the next batch), then `txs` runs on Block-STM, which reads LMDB for
+ * all but what that commit changes: every transaction succeeds, with serial's results and root.
+ */
+async function expectAsSerialWithCommitInFlight(chain: LmdbChain, before: TxInput[], txs: TxInput[]) {
+  const { state, env, ex } = chain;
+  serial.executeSync(env, before, state);
+  const landing = state.commit();
+  const expected = serial.executeSync(env, txs, state);
+  expect(expected.every((r) => r.status === ExecStatus.Success)).toBe(true);
+  const root = state.computeStateRoot();
+  state.discard();
+  expect(chain.isCommitted()).toBe(false);
+  const got = ex.executeSync(env, txs, state);
+  expect(ex.lastStats!.preState).toBe("lmdb-except-pending");
+  expect(got).toEqual(expected);
+  expect(state.computeStateRoot()).toEqual(root);
+  await landing;
+  await state.commit();
 }
 
 /**
