@@ -186,8 +186,8 @@ interface LmdbChain {
 
 /**
  * A fresh LMDB chain with `funded` accounts committed and a 2-worker executor reading it, as the
- * sequencer wires one (rows kept across batches, pending accounts while commits are in flight);
- * closed and removed after `body`.
+ * sequencer wires one (rows kept across batches; what commits in flight change comes from the
+ * main thread); closed and removed after `body`.
  */
 async function withLmdbChain(
   coinbase: number,
