@@ -19,8 +19,8 @@
 // Then the "sequencer-like" row (plain and ERC-20 transfers): batch after batch, each committed to
 // LMDB while the next executes, as the sequencer runs its mini-blocks; serial and Block-STM on two
 // stores built alike, their batches alternating, and their state roots compared at the end. The
-// workers' kept rows go stale at every commit, the accounts the commits in flight change come
-// from the main thread, and LMDB's writer wants a core too.
+// workers' kept rows go stale at every commit, what the commits in flight change comes from the
+// main thread, and LMDB's writer wants a core too.
 // Last, the machine's own parallel capacity: the serial executor's throughput with one
 // process versus one per core at once (independent copies, no sharing at all). No parallel
 // executor can beat that ratio here; on SMT siblings or an oversubscribed VM it is well

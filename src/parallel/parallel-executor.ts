@@ -88,7 +88,8 @@ import { HostBaseReader, LmdbBaseReader, type MailboxHost } from "./base-reader"
 import { bytesEqual } from "../crypto/hex";
 import { CoinbaseCredit, owedTip } from "./coinbase-credit";
 import { Control, FAIL_NAMES, FailReason, FallbackReason, FALLBACK_NAMES, LmdbUse } from "./control-layout";
-import { type PendingChanges, writePendingChanges } from "./pending-changes";
+import { writePendingChanges } from "./pending-changes";
+import type { FrozenChanges } from "../state/index";
 import { primeWrites } from "./prime-state";
 import { hashAddress } from "../crypto/byte-hash";
 import { HeapFullError, SharedHeap } from "./heap";
@@ -139,7 +140,7 @@ export interface ParallelExecutorOptions {
      * nothing else LMDB does not (StateDb.pendingChanges), else null. Workers then read every
      * other account and slot from LMDB and ask the main thread only for these.
      */
-    pendingChanges?(): PendingChanges | null;
+    pendingChanges?(): FrozenChanges | null;
     /**
      * A number that changes whenever LMDB's state changes (a commit count): workers keep rows
      * they read from LMDB across batches while it stays the same. Without it they keep none.

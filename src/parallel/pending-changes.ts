@@ -10,15 +10,7 @@ import { bytesEqualAt } from "../crypto/hex";
 import { hashAddress, hashBytes } from "../crypto/byte-hash";
 import { Control } from "./control-layout";
 import type { SharedHeap } from "./heap";
-
-/** What commits in flight change (StateDb.pendingChanges): LMDB may or may not hold it yet. */
-export interface PendingChanges {
-  accounts: readonly Uint8Array[];
-  /** Slots written, as (address, slot). */
-  slots: readonly (readonly [Uint8Array, Uint8Array])[];
-  /** Accounts whose storage is dropped (deleted): every slot of theirs is pending. */
-  cleared: readonly Uint8Array[];
-}
+import type { FrozenChanges } from "../state/index";
 
 /** Words per bucket: its Entry kind, the address (5 words), the slot (8 words, slots only), padding. */
 const BUCKET_WORDS = 16;
@@ -30,20 +22,23 @@ const enum Entry {
   Slot = 3,
 }
 
-function slotHash(address: Uint8Array, slot: Uint8Array, slotAt = 0): number {
-  return Math.imul(hashAddress(address), 0x9e3779b1) ^ hashBytes(slot, slotAt, 32);
+function slotHash(address: Uint8Array, slot: Uint8Array): number {
+  return Math.imul(hashAddress(address), 0x9e3779b1) ^ hashBytes(slot, 0, 32);
 }
 
-/** Lays out `changes` as the batch's pending set (main thread, before the workers start). */
-export function writePendingChanges(heap: SharedHeap, changes: PendingChanges): void {
+/**
+ * Lays out what commits in flight change (StateDb.pendingChanges) as the batch's pending set
+ * (main thread, before the workers start).
+ */
+export function writePendingChanges(heap: SharedHeap, changes: FrozenChanges): void {
   const { accounts, slots, cleared } = changes;
   let buckets = 16;
   while (buckets < 2 * (accounts.length + slots.length + cleared.length)) buckets *= 2;
   const table = heap.alloc(buckets * BUCKET_WORDS);
   const { i32, u8 } = heap;
   const mask = buckets - 1;
-  /** The bucket of `address` (and `slot`) of kind `kind`, existing or claimed. */
-  const place = (kind: Entry, hash: number, address: Uint8Array, slot: Uint8Array | null) => {
+  /** The bucket of `address` (and `slot`), existing or claimed (still Entry.Free). */
+  const place = (hash: number, address: Uint8Array, slot: Uint8Array | null) => {
     for (let b = hash & mask; ; b = (b + 1) & mask) {
       const at = table + b * BUCKET_WORDS;
       const k = i32[at]!;
@@ -56,11 +51,11 @@ export function writePendingChanges(heap: SharedHeap, changes: PendingChanges): 
     }
   };
   for (const a of accounts) {
-    const at = place(Entry.Account, hashAddress(a), a, null);
+    const at = place(hashAddress(a), a, null);
     if (i32[at] === Entry.Free) i32[at] = Entry.Account;
   }
-  for (const a of cleared) i32[place(Entry.Cleared, hashAddress(a), a, null)] = Entry.Cleared;
-  for (const [a, s] of slots) i32[place(Entry.Slot, slotHash(a, s), a, s)] = Entry.Slot;
+  for (const a of cleared) i32[place(hashAddress(a), a, null)] = Entry.Cleared;
+  for (const [a, s] of slots) i32[place(slotHash(a, s), a, s)] = Entry.Slot;
   i32[Control.PENDING_TABLE] = table;
   i32[Control.PENDING_MASK] = mask;
 }

@@ -57,7 +57,6 @@ export class LayerStack {
     return this.frozen.length;
   }
 
-  /** Addresses of the accounts the frozen layers changed (each once per layer). */
   /** What the frozen layers (commits being written) change. */
   frozenChanges(): FrozenChanges {
     const changes: FrozenChanges = { accounts: [], slots: [], cleared: [] };
