@@ -3,7 +3,7 @@
 import { bytesEqualAt, isZeroAt } from "../crypto/hex";
 import { EMPTY_CODE_HASH } from "../trie/state-root";
 
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;
 export const BLOCK_ENV_SIZE = 196;
 export const ACCOUNT_RECORD_SIZE = 80;
 export const FLAG_NO_VALIDATION = 1;
@@ -69,6 +69,10 @@ export const INVALID_MESSAGES: Record<InvalidReason, string> = {
 
 export const ACCOUNT_DELETED = 1;
 export const ACCOUNT_CODE_CHANGED = 2;
+/** Fields that differ from what the host answered for the account (evm_abi.h evm_account_flags). */
+export const ACCOUNT_NONCE_CHANGED = 4;
+export const ACCOUNT_BALANCE_CHANGED = 8;
+export const ACCOUNT_CODE_HASH_CHANGED = 16;
 
 export interface BlockEnv {
   number: bigint;

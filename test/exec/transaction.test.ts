@@ -1,6 +1,18 @@
 // Whole-transaction rules: rejection reasons leave the state untouched; fees go where they should.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { decodeOutput, decodeReadSet, deferredTip, ExecStatus, InvalidReason } from "../../src/exec/abi";
+import {
+  ACCOUNT_BALANCE_CHANGED,
+  ACCOUNT_CODE_CHANGED,
+  ACCOUNT_CODE_HASH_CHANGED,
+  ACCOUNT_NONCE_CHANGED,
+  decodeOutput,
+  decodeReadSet,
+  deferredTip,
+  ExecStatus,
+  InvalidReason,
+  OutAccount,
+  outputAccountsAt,
+} from "../../src/exec/abi";
 import { EvmCore } from "../../src/exec/core";
 import { block, call, COINBASE, CONTRACT, SENDER, world } from "./helpers";
 
@@ -77,4 +89,36 @@ test("the read and write sets name what the transaction touched", () => {
   const contract = r.accounts.find((a) => a.address[0] === CONTRACT[0])!;
   expect(contract.storage.length).toBe(1);
   expect(contract.storage[0]![1]).toEqual(new Uint8Array(32).fill(9));
+});
+
+/** Each changed account's flags in a raw output, by the first byte of its address. */
+function accountFlags(raw: Uint8Array): Map<number, number> {
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const flags = new Map<number, number>();
+  let p = outputAccountsAt(raw, view);
+  for (let n = view.getUint32(p, true), _ = (p += 4); n > 0; n--) {
+    const f = raw[p + OutAccount.FLAGS]!;
+    flags.set(raw[p]!, f);
+    p += OutAccount.SIZE + (f & ACCOUNT_CODE_CHANGED ? view.getUint32(p + OutAccount.CODE_LEN, true) : 0);
+    p += 4 + 64 * view.getUint32(p, true);
+  }
+  return flags;
+}
+
+test("a changed account flags exactly the fields that differ from what the host reported", () => {
+  const FIELDS = ACCOUNT_NONCE_CHANGED | ACCOUNT_BALANCE_CHANGED | ACCOUNT_CODE_HASH_CHANGED;
+  // A call with value into a contract that writes a slot: its balance moves, its nonce does not.
+  const paid = accountFlags(core.executeRaw(block, call(100_000n, { value: 3n }), world("0x600054600155")));
+  expect(paid.get(SENDER[0]!)! & FIELDS).toBe(ACCOUNT_NONCE_CHANGED | ACCOUNT_BALANCE_CHANGED);
+  expect(paid.get(CONTRACT[0]!)! & FIELDS).toBe(ACCOUNT_BALANCE_CHANGED);
+  expect(paid.get(COINBASE[0]!)! & FIELDS).toBe(ACCOUNT_BALANCE_CHANGED); // created by the tip
+  // Only storage changes: the contract's fields are all as read.
+  expect(accountFlags(core.executeRaw(block, call(100_000n), world("0x600054600155"))).get(CONTRACT[0]!)! & FIELDS).toBe(0);
+  // A free sender's value sent back to itself changes nothing but its nonce.
+  const self = accountFlags(core.executeRaw(block, call(100_000n, { to: SENDER, value: 5n, noValidation: true }), world("0x00")));
+  expect(self.get(SENDER[0]!)! & FIELDS).toBe(ACCOUNT_NONCE_CHANGED);
+  // A creation whose initcode returns one byte of code: the new account gets a nonce and a code hash.
+  const raw = core.executeRaw(block, call(100_000n, { to: null, data: Buffer.from("600160005360016000f3", "hex") }), world("0x00"));
+  const created = decodeOutput(raw).createdAddress!;
+  expect(accountFlags(raw).get(created[0]!)! & FIELDS).toBe(ACCOUNT_NONCE_CHANGED | ACCOUNT_CODE_HASH_CHANGED);
 });

@@ -12,7 +12,7 @@
 #pragma once
 #include <stdint.h>
 
-#define EVM_ABI_VERSION 3u
+#define EVM_ABI_VERSION 4u
 
 // ---- Input: written by the host at evm_input_buffer(), evm_execute(len) reads it. ----
 // Block environment (fixed, 196 bytes):
@@ -80,6 +80,11 @@ enum evm_invalid {
 enum evm_account_flags {
   EVM_ACCOUNT_DELETED = 1,       // the account no longer exists (EIP-6780 or EIP-161)
   EVM_ACCOUNT_CODE_CHANGED = 2,  // code_len bytes of new code follow
+  // Fields that differ from what the host reported when the core first asked for the account
+  // (for one it did not report: from zero and the empty code hash).
+  EVM_ACCOUNT_NONCE_CHANGED = 4,
+  EVM_ACCOUNT_BALANCE_CHANGED = 8,
+  EVM_ACCOUNT_CODE_HASH_CHANGED = 16,
 };
 
 // ---- Utilities ----

@@ -69,6 +69,9 @@ Account& State::get(const Address& addr) {
     std::memcpy(&flags, rec + 76, 4);
     a.had_storage = flags & EVM_ACCOUNT_HAS_STORAGE;
   }
+  a.loaded_nonce = a.nonce;
+  a.loaded_balance = a.balance;
+  a.loaded_code_hash = a.code_hash;
   read_accounts_.push_back(&a);
   return a;
 }

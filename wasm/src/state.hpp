@@ -32,6 +32,11 @@ struct Account {
   u256 balance;
   Hash32 code_hash;
   uint32_t code_size = 0;
+  // As the host reported them (zero and the empty code hash for a missing account): the output
+  // flags which fields changed, so a host tracking field-level writes compares nothing itself.
+  uint64_t loaded_nonce = 0;
+  u256 loaded_balance;
+  Hash32 loaded_code_hash;
   const Code* code = nullptr;  // loaded on first execution or copy
   std::unordered_map<u256, Slot, U256Hasher> storage;
 
