@@ -109,7 +109,7 @@ export class EvmCore {
    * The whole memory as bytes and as a DataView (wasm only; re-made after growth): inputs are
    * encoded and outputs decoded in place, with no view pair per transaction.
    */
-  private memory: (() => { bytes: Uint8Array; data: DataView }) | null = null;
+  private memory: (() => WholeMemory) | null = null;
 
   private constructor(readonly backend: Backend) {}
 
@@ -136,19 +136,30 @@ export class EvmCore {
   }
 
   /**
-   * As executeRaw, for the `len`-byte input encodeInput already produced at byte `at` of `src`
+   * As executeRaw, for the `len`-byte input encodeInput already produced at byte `at` of `shared`
    * (e.g. laid out once in shared memory), with the defer-coinbase flag set as asked: no
-   * decoding and re-encoding per run.
+   * decoding and re-encoding per run. Returns the output's length; copyOutput() fetches it.
    */
-  executeInput(src: Uint8Array, at: number, len: number, deferCoinbase: boolean, host: HostState): Uint8Array {
+  executeInput(shared: WordBytes, at: number, len: number, deferCoinbase: boolean, host: HostState): number {
     const ptr = this.exports.inputBuffer(len);
-    // Straight into the whole memory's bytes: one view less per run than a view of the destination.
-    const bytes = this.memory !== null ? this.memory().bytes : this.view(ptr, len);
-    const to = this.memory !== null ? ptr : 0;
-    bytes.set(src.subarray(at, at + len), to);
-    const f = to + INPUT_FLAGS_OFFSET;
-    bytes[f] = deferCoinbase ? bytes[f]! | FLAG_DEFER_COINBASE : bytes[f]! & ~FLAG_DEFER_COINBASE;
-    return this.run(len, host);
+    if (this.memory !== null) {
+      const m = this.memory();
+      copyBytes(shared, at, m, ptr, len);
+      const f = ptr + INPUT_FLAGS_OFFSET;
+      m.bytes[f] = deferCoinbase ? m.bytes[f]! | FLAG_DEFER_COINBASE : m.bytes[f]! & ~FLAG_DEFER_COINBASE;
+    } else {
+      const input = this.view(ptr, len);
+      input.set(shared.bytes.subarray(at, at + len));
+      input[INPUT_FLAGS_OFFSET] = deferCoinbase ? input[INPUT_FLAGS_OFFSET]! | FLAG_DEFER_COINBASE : input[INPUT_FLAGS_OFFSET]! & ~FLAG_DEFER_COINBASE;
+    }
+    return this.call(len, host);
+  }
+
+  /** Copies the last execution's `len`-byte output to byte `at` of `shared`. */
+  copyOutput(shared: WordBytes, at: number, len: number): void {
+    const ptr = this.exports.outputBuffer();
+    if (this.memory !== null) copyBytes(this.memory(), ptr, shared, at, len);
+    else shared.bytes.set(this.view(ptr, len), at);
   }
 
   /** Runs the `size`-byte input in the core's input buffer against `host`. */
@@ -186,7 +197,7 @@ export class EvmCore {
 
   private async initWasm(module: WebAssembly.Module): Promise<void> {
     let bytes = new Uint8Array(0);
-    let whole = { bytes, data: new DataView(bytes.buffer) };
+    let whole = wholeMemory(bytes);
     // Memory growth detaches the old buffer (its views read as empty); re-wrap only then. A
     // length check, not a compare of the two buffer getters: the host functions call this for
     // every argument and answer.
@@ -211,7 +222,7 @@ export class EvmCore {
     ex._initialize();
     checkVersion(ex.evm_abi_version());
     this.view = view;
-    this.memory = () => (whole.bytes === current() ? whole : (whole = { bytes, data: new DataView(bytes.buffer) }));
+    this.memory = () => (whole.bytes === current() ? whole : (whole = wholeMemory(bytes)));
     this.exports = {
       inputBuffer: ex.evm_input_buffer,
       execute: ex.evm_execute,
@@ -266,6 +277,37 @@ export class EvmCore {
       keccak256: (d, n, o) => s.evm_keccak256(d as any, n, o as any),
     };
   }
+}
+
+/** A whole buffer as bytes and as aligned words (a wasm memory, the parallel executor's heap). */
+export interface WordBytes {
+  bytes: Uint8Array;
+  words: Int32Array;
+}
+
+interface WholeMemory extends WordBytes {
+  data: DataView;
+}
+
+function wholeMemory(bytes: Uint8Array): WholeMemory {
+  return { bytes, words: new Int32Array(bytes.buffer, 0, bytes.length >> 2), data: new DataView(bytes.buffer) };
+}
+
+/**
+ * Copies `len` bytes between two whole buffers, a word at a time where both offsets are aligned:
+ * a subarray to hand to set() costs more than copying the few hundred bytes of a transaction.
+ */
+function copyBytes(src: WordBytes, from: number, dst: WordBytes, to: number, len: number): void {
+  let done = 0;
+  if (((from | to) & 3) === 0) {
+    const s = src.words;
+    const d = dst.words;
+    for (let w = from >> 2, v = to >> 2, end = w + (len >> 2); w < end; w++, v++) d[v] = s[w]!;
+    done = len & ~3;
+  }
+  const sb = src.bytes;
+  const db = dst.bytes;
+  for (let i = done; i < len; i++) db[to + i] = sb[from + i]!;
 }
 
 function checkVersion(v: number): void {

@@ -16,6 +16,7 @@
 // Alternating processes on 2 cores, 1,000 plain transfers a batch: median 1.46x -> 1.53x over
 // five pairs (1.48x -> 1.49x over four more; the noise is about as large as the gain).
 import { Control, CONTROL_WORDS, FailReason } from "./control-layout";
+import type { WordBytes } from "../exec/core";
 
 /** Words a thread takes from the shared bump pointer at a time (16 KiB). */
 const CHUNK_WORDS = 4096;
@@ -28,6 +29,8 @@ export class SharedHeap {
   readonly i32: Int32Array;
   readonly u8: Uint8Array;
   readonly view: DataView;
+  /** The same bytes and words, as the core copies inputs and outputs. */
+  readonly whole: WordBytes;
   /** This thread's current chunk: next free word and end. */
   private chunkAt = 0;
   private chunkEnd = 0;
@@ -36,6 +39,7 @@ export class SharedHeap {
     this.i32 = new Int32Array(buffer);
     this.u8 = new Uint8Array(buffer);
     this.view = new DataView(buffer);
+    this.whole = { bytes: this.u8, words: this.i32 };
   }
 
   static create(bytes: number): SharedHeap {

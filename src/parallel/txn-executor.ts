@@ -105,7 +105,7 @@ export class TxnExecutor {
       host.begin(j, incarnation, defer, this.coinbase);
       this.stats.executions++;
       i32[t + Txn.EXECUTIONS]!++;
-      const raw = this.core.executeInput(this.u8, inputAt, inputLen, defer, host);
+      const outputLen = this.core.executeInput(this.heap.whole, inputAt, inputLen, defer, host);
       if (defer && host.metCoinbase) {
         Atomics.or(i32, t + Txn.FLAGS, TxnFlags.ReadsCoinbase);
         continue;
@@ -123,7 +123,7 @@ export class TxnExecutor {
         }
         continue; // the blocking transaction finished meanwhile: run again at once
       }
-      const wroteNew = this.record(j, incarnation, raw, defer);
+      const wroteNew = this.record(j, incarnation, outputLen, defer);
       return sched.finishExecution(j, incarnation, wroteNew, task);
     }
   }
@@ -242,11 +242,15 @@ export class TxnExecutor {
     return out.kind !== ReadKind.Dependency && out.txn === txn && out.incarnation === inc;
   }
 
-  /** Publishes an execution: versions, write set, read set, output. True if it wrote a location its previous incarnation did not. */
-  private record(j: TxnIndex, incarnation: number, raw: Uint8Array, defer: boolean): boolean {
+  /**
+   * Publishes an execution (its `outputLen`-byte output still in the core): versions, write set,
+   * read set, output. True if it wrote a location its previous incarnation did not.
+   */
+  private record(j: TxnIndex, incarnation: number, outputLen: number, defer: boolean): boolean {
     const { i32, heap, sched } = this;
     const t = sched.entry(j);
-    const output = heap.storeBytes(raw);
+    const output = heap.allocRaw((outputLen + 3) >> 2) * 4;
+    this.core.copyOutput(heap.whole, output, outputLen);
     this.writes.length = 0;
     this.deriveWrites(j, incarnation, output);
     this.publishWrites();
