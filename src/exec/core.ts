@@ -142,16 +142,18 @@ export class EvmCore {
    */
   executeInput(shared: WordBytes, at: number, len: number, deferCoinbase: boolean, host: HostState): number {
     const ptr = this.exports.inputBuffer(len);
+    let bytes: Uint8Array;
+    let f = INPUT_FLAGS_OFFSET;
     if (this.memory !== null) {
       const m = this.memory();
       copyBytes(shared, at, m, ptr, len);
-      const f = ptr + INPUT_FLAGS_OFFSET;
-      m.bytes[f] = deferCoinbase ? m.bytes[f]! | FLAG_DEFER_COINBASE : m.bytes[f]! & ~FLAG_DEFER_COINBASE;
+      bytes = m.bytes;
+      f += ptr;
     } else {
-      const input = this.view(ptr, len);
-      input.set(shared.bytes.subarray(at, at + len));
-      input[INPUT_FLAGS_OFFSET] = deferCoinbase ? input[INPUT_FLAGS_OFFSET]! | FLAG_DEFER_COINBASE : input[INPUT_FLAGS_OFFSET]! & ~FLAG_DEFER_COINBASE;
+      bytes = this.view(ptr, len);
+      bytes.set(shared.bytes.subarray(at, at + len));
     }
+    bytes[f] = deferCoinbase ? bytes[f]! | FLAG_DEFER_COINBASE : bytes[f]! & ~FLAG_DEFER_COINBASE;
     return this.call(len, host);
   }
 
