@@ -228,17 +228,11 @@ export class MvHost implements HostState {
     this.readWords = at + READ_WORDS;
   }
 
-  /** Whether every read entry from word `from` on found the pre-batch value. */
-  private allBase(from: number): boolean {
-    for (let k = from; k < this.readWords; k += READ_WORDS) if (this.reads[k + 2] !== BASE_TXN) return false;
-    return true;
-  }
-
   private readAccount(address: Uint8Array, rec: number): Observed {
     const { i32, mv, out } = this;
     const j = this.txn;
     this.ensureAccountBase(rec, address);
-    const at = this.readWords;
+    if (this.unwrittenBelow(rec, j)) return this.readBaseAccount(rec, j);
     let e = mv.latestBelow(rec, Field.Nonce, j, out);
     this.note(rec, ReadEntry.Nonce, out, 0);
     const nonceAt = e ? (e + Ver.VALUE) * 4 : (rec + Acct.BASE_NONCE) * 4;
@@ -253,12 +247,41 @@ export class MvHost implements HostState {
     e = mv.latestBelow(rec, Field.Exists, j, out);
     this.note(rec, ReadEntry.Exists, out, 0);
     const exists = e ? i32[e + Ver.VALUE] !== 0 : (i32[rec + Acct.BASE_FLAGS]! & BaseFlags.Exists) !== 0;
-    // An account no transaction below has written (the common case) takes one read entry.
-    if (this.allBase(at)) {
-      this.readWords = at;
-      this.pushRead(rec, ReadEntry.AccountBase, BASE_TXN, 0, 0);
+    return this.withStorage({ rec, exists, nonceAt, balanceAt, codeHashAt, codePtr, codeLen, hasStorage: true }, j);
+  }
+
+  /**
+   * Whether no transaction below `j` has written any of the account's fields (the common case):
+   * one AccountBase read entry then stands for all four, with none of the per-field resolution.
+   */
+  private unwrittenBelow(rec: number, j: TxnIndex): boolean {
+    const i32 = this.i32;
+    for (let f = Field.Nonce; f <= Field.Exists; f++) {
+      for (let e = i32[rec + Acct.HEADS + f]!; e !== 0; e = i32[e + Ver.NEXT]!) if (i32[e + Ver.TXN]! < j) return false;
     }
-    const observed: Observed = { rec, exists, nonceAt, balanceAt, codeHashAt, codePtr, codeLen, hasStorage: true };
+    return true;
+  }
+
+  private readBaseAccount(rec: number, j: TxnIndex): Observed {
+    const i32 = this.i32;
+    this.pushRead(rec, ReadEntry.AccountBase, BASE_TXN, 0, 0);
+    const observed: Observed = {
+      rec,
+      exists: (i32[rec + Acct.BASE_FLAGS]! & BaseFlags.Exists) !== 0,
+      nonceAt: (rec + Acct.BASE_NONCE) * 4,
+      balanceAt: (rec + Acct.BASE_BALANCE) * 4,
+      codeHashAt: (rec + Acct.BASE_CODE_HASH) * 4,
+      codePtr: -1,
+      codeLen: i32[rec + Acct.BASE_CODE_SIZE]!,
+      hasStorage: true,
+    };
+    return this.withStorage(observed, j);
+  }
+
+  /** `observed` with its storage emptiness read where it matters. */
+  private withStorage(observed: Observed, j: TxnIndex): Observed {
+    const out = this.out;
+    const { codeLen, nonceAt, rec } = observed;
     // Whether storage is empty matters only where a creation could collide (EIP-7610: nonce 0,
     // no code); elsewhere "maybe" costs nothing (slots resolve to zero here anyway) and spares
     // summing the slot-count changes of every transaction touching a busy contract. The nonce

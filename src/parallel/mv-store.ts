@@ -135,9 +135,12 @@ export class MvStore {
     return e;
   }
 
-  /** A fresh entry for `txn`'s write of a field; the caller fills the value, then publish()es it. */
+  /**
+   * A fresh entry for `txn`'s write of a field, not zeroed: the caller writes every VALUE word
+   * and CODE_PTR/CODE_LEN, then publish()es it (which sets NEXT).
+   */
   newEntry(txn: TxnIndex, incarnation: number, flags: number): number {
-    const e = this.heap.alloc(VERSION_WORDS);
+    const e = this.heap.allocRaw(VERSION_WORDS);
     const i32 = this.i32;
     i32[e + Ver.TXN] = txn;
     i32[e + Ver.INC] = incarnation;

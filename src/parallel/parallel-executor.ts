@@ -580,6 +580,8 @@ export class ParallelExecutor implements BatchExecutor {
       const table = i32[Control.TXN_TABLE]!;
       const committed = this.committed;
       committed.begin(i32);
+      // Txn.STORAGELESS describes the pre-batch state the workers read: passed on when that is LMDB's.
+      const fromLmdb = i32[Control.USE_LMDB] === LmdbUse.All;
       const runsUntil = sched.limit - MAIN_RUN * i32[Control.THREADS]!;
       /** Tasks run since the last commit pass. */
       let run = 0;
@@ -622,7 +624,7 @@ export class ParallelExecutor implements BatchExecutor {
           if (i32[e + Txn.OUTPUT_DEFERRED]) {
             // A deferred run never changes the coinbase itself: its own changes go first, then
             // the tip credit() adds (none to an invalid result).
-            if (r.status !== ExecStatus.Invalid && r.accounts.length > 0) state.apply(r.accounts);
+            if (r.status !== ExecStatus.Invalid && r.accounts.length > 0) state.apply(r.accounts, fromLmdb ? i32[e + Txn.STORAGELESS]! : 0);
             const own = r.accounts.length;
             const owed = owedTip(heap, e);
             if (owed !== null) credit.credit(r, owed);
@@ -640,7 +642,7 @@ export class ParallelExecutor implements BatchExecutor {
             credit.observe(r);
             if (pendingCredit !== null) state.apply([pendingCredit]);
             pendingCredit = null;
-            if (r.status !== ExecStatus.Invalid) state.apply(r.accounts);
+            if (r.status !== ExecStatus.Invalid) state.apply(r.accounts, fromLmdb ? i32[e + Txn.STORAGELESS]! : 0);
           }
           results.push(r);
           if (mvHost.poll !== null) serve(); // a long run of commits must not keep a worker waiting

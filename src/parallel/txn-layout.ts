@@ -41,6 +41,12 @@ export const Txn = {
   /** TxnFlags. */
   FLAGS: 10,
   /**
+   * Of the latest execution's changed accounts (OUTPUT's order), bit i (i < 31) set when account
+   * i has no storage in the pre-batch state (BatchState.apply's `storageless`, once the main
+   * thread knows that state came from LMDB).
+   */
+  STORAGELESS: 11,
+  /**
    * 1 when the latest execution read a write of one of the Control.THREADS transactions just
    * before this one, or follows one of them from the same sender: with that few threads, it
    * could not run alongside its predecessor (the main thread counts these to detect a chain).

@@ -58,7 +58,13 @@ export class Task {
  * a batch falls back to serial from that point).
  */
 export interface BatchState extends HostState {
-  apply(changes: AccountChange[]): void;
+  /**
+   * Applies one transaction's changes. `storageless`: bit i set (i < 31) when the caller knows
+   * that, below the writes of this batch, account i of `changes` has no storage (it does not
+   * exist, or has no non-zero slot), as read from the chain's LMDB with no commit in flight:
+   * a state then need not read its record for the storage fields apply() carries over.
+   */
+  apply(changes: AccountChange[], storageless?: number): void;
   slotCount?(address: Uint8Array): number | undefined;
   /**
    * `row`, the account's row as the chain's LMDB holds it (null: none), read by a worker in

@@ -232,16 +232,24 @@ export class StateDb implements HostState {
 
   // ---- Writes ----
 
-  /** Applies one transaction's account changes to the overlay. Arrays are kept by reference, not copied. */
-  apply(changes: readonly AccountChange[]): void {
+  /**
+   * Applies one transaction's account changes to the overlay. Arrays are kept by reference, not
+   * copied. `storageless` (BatchState.apply): accounts known to have no storage below the batch,
+   * whose record is not read when no layer holds them and no commit is in flight: a parallel
+   * batch's commit would otherwise read it cold (its execution read the account elsewhere), about
+   * 60 ns an account on the 2-core VM.
+   */
+  apply(changes: readonly AccountChange[], storageless = 0): void {
     this.assertUsable();
     const open = this.layers.open;
-    for (const c of changes) {
+    if (this.layers.committing !== 0) storageless = 0;
+    for (let i = 0; i < changes.length; i++) {
+      const c = changes[i]!;
       // Addresses and slots become LMDB keys; a malformed one must fail here, not half-way through a commit.
       if (c.address.length !== 20) throw new RangeError(`address must be 20 bytes, got ${c.address.length}`);
       const k = idKey(c.address);
       let delta = open.accounts.get(k);
-      const prior = delta !== undefined ? delta.record : (this.record(k, c.address) ?? null);
+      const prior = delta !== undefined ? delta.record : i < 31 && (storageless >>> i) & 1 ? null : (this.record(k, c.address) ?? null);
       if (delta === undefined) {
         // New to the layer, so every slot it gets is written after the last root computation
         // (commit() computes the root first): `slots` serves for both until then.

@@ -197,6 +197,29 @@ describe("state: storage, hasStorage and deletion", () => {
     store.state.primeAccount(B, null);
     expect(store.state.account(B)).toBeUndefined();
   });
+
+  test("apply's storageless bits stand in for the record's storage fields, only with no commit in flight", async () => {
+    const C = address(3);
+    store.state.apply([change(A, { balance: 5n }, [[slot(0), word(7n)]]), change(B, { nonce: 1n })]);
+    await store.state.commit();
+    const rootA = store.state.accountRecord(A)!.storageRoot;
+    // B (no storage) and C (missing) flagged, as the contract says: the same records as unflagged.
+    store.state.apply([change(B, { nonce: 2n }), change(C, { balance: 1n })], 0b11);
+    expect(store.state.accountRecord(B)).toMatchObject({ nonce: 2n, slotCount: 0, storageRoot: EMPTY_TRIE_ROOT });
+    expect(store.state.accountRecord(C)).toMatchObject({ balance: 1n, slotCount: 0, storageRoot: EMPTY_TRIE_ROOT });
+    // A flagged account is taken at its word: A's record is not read (its storage fields are
+    // dropped), which is how a wrong flag would show.
+    store.state.apply([change(B, { nonce: 3n }), change(A, { balance: 6n })], 0b10);
+    expect(store.state.accountRecord(A)).toMatchObject({ balance: 6n, slotCount: 0, storageRoot: EMPTY_TRIE_ROOT });
+    store.state.discard();
+    // While a commit is in flight, a layer LMDB does not hold yet may know better: flags are ignored.
+    store.state.apply([change(B, { nonce: 4n })]);
+    const landing = store.state.commit();
+    expect(store.state.commitsInFlight).toBe(1);
+    store.state.apply([change(A, { balance: 7n })], 0b1);
+    expect(store.state.accountRecord(A)).toMatchObject({ balance: 7n, slotCount: 1, storageRoot: rootA });
+    await landing;
+  });
 });
 
 describe("state: account record encoding", () => {
