@@ -183,6 +183,13 @@ export function inputSize(tx: TxInput): number {
  * returns the bytes written. `view` (of the same bytes as `out`) spares making one per call.
  */
 export function encodeInput(block: BlockEnv, tx: TxInput, out: Uint8Array, at = 0, view = new DataView(out.buffer, out.byteOffset, out.byteLength)): number {
+  encodeBlockEnv(block, out, at, view);
+  view.setUint32(at + INPUT_FLAGS_OFFSET, inputFlags(tx), true);
+  return encodeTxBody(tx, out, at + BLOCK_ENV_SIZE, view) + BLOCK_ENV_SIZE;
+}
+
+/** Writes an input's first BLOCK_ENV_SIZE bytes (its flags word zero): the block environment. */
+export function encodeBlockEnv(block: BlockEnv, out: Uint8Array, at: number, view: DataView): void {
   let p = at;
   view.setBigUint64(p, block.number, true), (p += 8);
   view.setBigUint64(p, block.timestamp, true), (p += 8);
@@ -193,17 +200,19 @@ export function encodeInput(block: BlockEnv, tx: TxInput, out: Uint8Array, at = 
   p = writeWord(view, p, block.baseFee);
   p = writeWord(view, p, block.blobBaseFee);
   out.fill(0, p, p + 48);
-  return encodeTxInput(tx, out, at, view) + BLOCK_ENV_SIZE;
+}
+
+/** The input's u32 flags word (at INPUT_FLAGS_OFFSET, inside the block environment's bytes) for `tx`. */
+export function inputFlags(tx: TxInput): number {
+  return (tx.noValidation ? FLAG_NO_VALIDATION : 0) | (tx.deferCoinbase ? FLAG_DEFER_COINBASE : 0);
 }
 
 /**
- * Writes the transaction part of an input whose block environment is already at `at` (a copy
- * of another input's first BLOCK_ENV_SIZE bytes will do: batches share one); returns the bytes
- * written after the environment.
+ * Writes the part of an input after the block environment (at `at`, room for
+ * inputSize(tx) - BLOCK_ENV_SIZE bytes); returns the bytes written.
  */
-export function encodeTxInput(tx: TxInput, out: Uint8Array, at: number, view: DataView): number {
-  view.setUint32(at + INPUT_FLAGS_OFFSET, (tx.noValidation ? FLAG_NO_VALIDATION : 0) | (tx.deferCoinbase ? FLAG_DEFER_COINBASE : 0), true);
-  const start = at + BLOCK_ENV_SIZE;
+export function encodeTxBody(tx: TxInput, out: Uint8Array, at: number, view: DataView): number {
+  const start = at;
   let p = start;
   out[p++] = tx.type;
   out[p++] = tx.to ? 1 : 0;

@@ -4,12 +4,12 @@
 import {
   ABI_VERSION,
   ACCOUNT_RECORD_SIZE,
+  BLOCK_ENV_SIZE,
   type BlockEnv,
   decodeOutput,
   encodeAccountRecord,
   encodeInput,
   type ExecResult,
-  FLAG_DEFER_COINBASE,
   INPUT_FLAGS_OFFSET,
   type HostState,
   inputSize,
@@ -110,6 +110,9 @@ export class EvmCore {
    * encoded and outputs decoded in place, with no view pair per transaction.
    */
   private memory: (() => WholeMemory) | null = null;
+  /** Whose block environment the input buffer holds (executeInput): `envShared` under `envStamp`. */
+  private envShared: WordBytes | null = null;
+  private envStamp = 0;
 
   private constructor(readonly backend: Backend) {}
 
@@ -121,6 +124,7 @@ export class EvmCore {
     if (this.memory === null) return decodeOutput(this.executeRaw(block, tx, host));
     const size = inputSize(tx);
     const input = this.exports.inputBuffer(size);
+    this.envShared = null;
     let m = this.memory();
     encodeInput(block, tx, m.bytes, input, m.data);
     this.call(size, host);
@@ -131,29 +135,40 @@ export class EvmCore {
   /** As execute, but returns the raw output buffer (a view valid until the next call). */
   executeRaw(block: BlockEnv, tx: TxInput, host: HostState): Uint8Array {
     const size = inputSize(tx);
+    this.envShared = null;
     encodeInput(block, tx, this.view(this.exports.inputBuffer(size), size));
     return this.run(size, host);
   }
 
   /**
-   * As executeRaw, for the `len`-byte input encodeInput already produced at byte `at` of `shared`
-   * (e.g. laid out once in shared memory), with the defer-coinbase flag set as asked: no
-   * decoding and re-encoding per run. Returns the output's length; copyOutput() fetches it.
+   * As executeRaw, for a transaction laid out in `shared` (e.g. once, in shared memory): its
+   * block environment (encodeBlockEnv) at byte `envAt`, its body (encodeTxBody, `bodyLen`
+   * bytes) at `bodyAt`, run with input `flags`; no decoding and re-encoding per run. `envStamp`
+   * names the environment's content while `shared` holds it (a batch number): a run with the
+   * same `shared` and stamp as the last finds the environment in the core's input buffer and
+   * copies only the body (the environment is half of a transfer's input, and the same for a
+   * whole batch). Returns the output's length; copyOutput() fetches it.
    */
-  executeInput(shared: WordBytes, at: number, len: number, deferCoinbase: boolean, host: HostState): number {
+  executeInput(shared: WordBytes, envAt: number, envStamp: number, bodyAt: number, bodyLen: number, flags: number, host: HostState): number {
+    const len = BLOCK_ENV_SIZE + bodyLen;
     const ptr = this.exports.inputBuffer(len);
+    const env = shared !== this.envShared || envStamp !== this.envStamp;
     let bytes: Uint8Array;
     let f = INPUT_FLAGS_OFFSET;
     if (this.memory !== null) {
       const m = this.memory();
-      copyBytes(shared, at, m, ptr, len);
+      if (env) copyBytes(shared, envAt, m, ptr, BLOCK_ENV_SIZE);
+      copyBytes(shared, bodyAt, m, ptr + BLOCK_ENV_SIZE, bodyLen);
       bytes = m.bytes;
       f += ptr;
     } else {
       bytes = this.view(ptr, len);
-      bytes.set(shared.bytes.subarray(at, at + len));
+      if (env) bytes.set(shared.bytes.subarray(envAt, envAt + BLOCK_ENV_SIZE));
+      bytes.set(shared.bytes.subarray(bodyAt, bodyAt + bodyLen), BLOCK_ENV_SIZE);
     }
-    bytes[f] = deferCoinbase ? bytes[f]! | FLAG_DEFER_COINBASE : bytes[f]! & ~FLAG_DEFER_COINBASE;
+    this.envShared = shared;
+    this.envStamp = envStamp;
+    for (let i = 0; i < 4; i++) bytes[f + i] = flags >>> (8 * i);
     return this.call(len, host);
   }
 

@@ -36,6 +36,14 @@ export const Control = {
   FINISHED: 4 * LINE + 4,
   /** 1: threads time their tasks and waits (ParallelExecutor.timeParts, BatchStats.parts). */
   TIME_PARTS: 4 * LINE + 5,
+  /**
+   * 1 once a thread has loaded a base value from LMDB in this batch (BaseFlags.FromDisk): only
+   * then does the main thread look for rows to prime the state with (prime-state.ts), which
+   * reads a word of every record written, each last written by whichever thread executed there.
+   */
+  FROM_DISK: 4 * LINE + 6,
+  /** Byte offset of the batch's block environment (abi.ts encodeBlockEnv), which every input shares. */
+  ENV_AT: 4 * LINE + 7,
 
   // ---- Line 5: batch geometry, written by the main thread before the batch ----
   /** Transactions in the batch. */

@@ -9,7 +9,7 @@ import { ACCOUNT_HAS_STORAGE, ACCOUNT_RECORD_SIZE, type HostAccount, type HostSt
 import { EMPTY_CODE_HASH } from "../trie/index";
 import type { BaseReader } from "./base-reader";
 import { RecMap } from "./rec-map";
-import { FallbackReason } from "./control-layout";
+import { Control, FallbackReason } from "./control-layout";
 import type { SharedHeap } from "./heap";
 import { Acct, BaseFlags, Field, Rec, SlotRec, Ver } from "./mv-layout";
 import { StorageAnswer, type VersionedReads } from "./mv-reads";
@@ -324,6 +324,7 @@ export class MvHost implements HostState {
       let flags = 0;
       try {
         flags = this.base.loadAccount(address, rec);
+        if (flags & BaseFlags.FromDisk) this.noteFromDisk();
         // The core sees a missing account with the empty code hash; so must every comparison.
         if (!(flags & BaseFlags.Exists)) this.u8.set(EMPTY_CODE_HASH, (rec + Acct.BASE_CODE_HASH) * 4);
       } finally {
@@ -332,6 +333,11 @@ export class MvHost implements HostState {
       return;
     }
     this.waitLoaded(at);
+  }
+
+  /** Sets Control.FROM_DISK, before the value is marked loaded (so whoever sees it loaded sees this). */
+  private noteFromDisk(): void {
+    if (this.i32[Control.FROM_DISK] === 0) Atomics.store(this.i32, Control.FROM_DISK, 1);
   }
 
   private markLoaded(at: number, flags: number): void {
@@ -356,6 +362,7 @@ export class MvHost implements HostState {
       let flags = 0;
       try {
         flags = this.base.loadSlot(address, key, rec);
+        if (flags & BaseFlags.FromDisk) this.noteFromDisk();
       } finally {
         this.markLoaded(at, flags);
       }

@@ -82,7 +82,7 @@
 // and runs about a quarter of the executions; they gain about 1.5x, ERC-20 transfers about 1.7x,
 // swaps over 100 pools about 2x. The commit (about 1.0, 2.5 and 6.3 us in the latest full bench
 // run) bounds any machine to about 2x, 3.5x and 6x.
-import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeInput, encodeTxInput, ExecStatus, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
+import { type AccountChange, BLOCK_ENV_SIZE, decodeOutput, encodeBlockEnv, encodeTxBody, ExecStatus, inputFlags, inputSize, type BlockEnv, type ExecResult, type TxInput } from "../exec/abi";
 import { compileWasm, EvmCore } from "../exec/core";
 import { HostBaseReader, LmdbBaseReader, type MailboxHost } from "./base-reader";
 import { bytesEqual } from "../crypto/hex";
@@ -359,7 +359,7 @@ export class ParallelExecutor implements BatchExecutor {
       // a time; the senders and recipients it knows already are loaded for them as it goes.
       const preload = this.heap.i32[Control.USE_LMDB] !== LmdbUse.All;
       if (preload) this.preloadAccounts(txs, 0, first);
-      this.layOutInputs(env, txs, first, txs.length, preload);
+      this.layOutInputs(txs, first, txs.length, preload);
       if (this.heap.i32[Control.TIME_PARTS]) this.mainParts.layoutNs = Bun.nanoseconds() - t0;
       committed = this.runMain(env, txs, state);
     } catch (err) {
@@ -433,8 +433,11 @@ export class ParallelExecutor implements BatchExecutor {
     i32[Control.GEN] = ++this.gen;
     i32[Control.THREADS] = this.pool.size + 1;
     u8.set(env.coinbase, Control.COINBASE * 4);
+    const envAt = heap.allocRaw(BLOCK_ENV_SIZE >> 2) * 4;
+    encodeBlockEnv(env, u8, envAt, heap.view);
+    i32[Control.ENV_AT] = envAt;
     this.choosePreState();
-    this.layOutInputs(env, txs, 0, first);
+    this.layOutInputs(txs, 0, first);
   }
 
   /** Where the workers read the pre-batch state (Control.USE_LMDB, LmdbUse). */
@@ -486,10 +489,11 @@ export class ParallelExecutor implements BatchExecutor {
   }
 
   /**
-   * Encodes transactions [from, to) into the heap, each with its link to the sender's previous
-   * one (linkSenders), and publishes each as laid out (Control.LAID_OUT) once complete.
+   * Encodes transactions [from, to) into the heap (after the batch's block environment), each
+   * with its link to the sender's previous one (linkSenders), and publishes each as laid out
+   * (Control.LAID_OUT) once complete.
    */
-  private layOutInputs(env: BlockEnv, txs: TxInput[], from: number, to = txs.length, preload = false): void {
+  private layOutInputs(txs: TxInput[], from: number, to = txs.length, preload = false): void {
     const heap = this.heap;
     const { i32, u8, view } = heap;
     const table = i32[Control.TXN_TABLE]!;
@@ -497,18 +501,10 @@ export class ParallelExecutor implements BatchExecutor {
     for (let i = from; i < to; i++) {
       i32[table + i * TXN_WORDS + Txn.PREV_SAME_SENDER] = prev[i]!;
       if (txs[i]!.noValidation) i32[table + i * TXN_WORDS + Txn.FLAGS] = TxnFlags.PaysNothing;
-      const at = heap.allocRaw((inputSize(txs[i]!) + 3) >> 2) * 4;
+      const at = heap.allocRaw((inputSize(txs[i]!) - BLOCK_ENV_SIZE + 3) >> 2) * 4;
       i32[table + i * TXN_WORDS + Txn.INPUT] = at;
-      // Every input starts with the same block environment: encoded once, then copied.
-      let len: number;
-      if (i === 0) {
-        len = encodeInput(env, txs[i]!, u8, at, view);
-      } else {
-        const first = i32[table + Txn.INPUT]!;
-        u8.copyWithin(at, first, first + BLOCK_ENV_SIZE);
-        len = BLOCK_ENV_SIZE + encodeTxInput(txs[i]!, u8, at, view);
-      }
-      i32[table + i * TXN_WORDS + Txn.INPUT_LEN] = len;
+      i32[table + i * TXN_WORDS + Txn.INPUT_FLAGS] = inputFlags(txs[i]!);
+      i32[table + i * TXN_WORDS + Txn.INPUT_LEN] = encodeTxBody(txs[i]!, u8, at, view);
       if (preload) {
         this.preloadAccounts(txs, i, i + 1);
         this.serve();
@@ -620,7 +616,7 @@ export class ParallelExecutor implements BatchExecutor {
           committed.add(next, inc, i32[e + Txn.WRITES]!);
           const at = i32[e + Txn.OUTPUT]!;
           const r = decodeOutput(u8, at, heap.view);
-          if (r.status !== ExecStatus.Invalid) primeWrites(heap, i32[e + Txn.WRITES]!, state);
+          if (r.status !== ExecStatus.Invalid && Atomics.load(i32, Control.FROM_DISK) !== 0) primeWrites(heap, i32[e + Txn.WRITES]!, state);
           if (i32[e + Txn.OUTPUT_DEFERRED]) {
             // A deferred run never changes the coinbase itself: its own changes go first, then
             // the tip credit() adds (none to an invalid result).

@@ -8,7 +8,7 @@
 // not the token contract's account, and does not conflict with the next transfer of the same
 // token.
 import { bytesEqualAt, isZeroAt } from "../crypto/hex";
-import { ACCOUNT_BALANCE_CHANGED, ACCOUNT_CODE_CHANGED, ACCOUNT_CODE_HASH_CHANGED, ACCOUNT_DELETED, ACCOUNT_NONCE_CHANGED, OutAccount, outputAccountsAt } from "../exec/abi";
+import { FLAG_DEFER_COINBASE, ACCOUNT_BALANCE_CHANGED, ACCOUNT_CODE_CHANGED, ACCOUNT_CODE_HASH_CHANGED, ACCOUNT_DELETED, ACCOUNT_NONCE_CHANGED, OutAccount, outputAccountsAt } from "../exec/abi";
 import type { EvmCore } from "../exec/core";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import { Control } from "./control-layout";
@@ -51,6 +51,9 @@ export class TxnExecutor {
   private readonly u8: Uint8Array;
   private readonly out = new ReadOutcome();
   private coinbase = new Uint8Array(20);
+  /** The batch's block environment (Control.ENV_AT) and number (Control.GEN), which names it to the core. */
+  private envAt = 0;
+  private gen = 0;
   /** The write set being built: record, field, entry per write. */
   private readonly writes: number[] = [];
 
@@ -68,6 +71,8 @@ export class TxnExecutor {
 
   beginBatch(): void {
     this.coinbase = this.u8.slice(Control.COINBASE * 4, Control.COINBASE * 4 + 20);
+    this.envAt = this.i32[Control.ENV_AT]!;
+    this.gen = this.i32[Control.GEN]!;
     const s = this.stats;
     s.executions = s.validations = s.validationAborts = s.dependencyWaits = s.taskUs = s.waitUs = 0;
   }
@@ -98,14 +103,15 @@ export class TxnExecutor {
       return false;
     }
     // The input as laid out in the heap, run as is: no decoding and re-encoding per execution.
-    const inputAt = i32[t + Txn.INPUT]!;
-    const inputLen = i32[t + Txn.INPUT_LEN]!;
+    const bodyAt = i32[t + Txn.INPUT]!;
+    const bodyLen = i32[t + Txn.INPUT_LEN]!;
     for (;;) {
       const defer = (i32[t + Txn.FLAGS]! & TxnFlags.ReadsCoinbase) === 0;
+      const flags = defer ? i32[t + Txn.INPUT_FLAGS]! | FLAG_DEFER_COINBASE : i32[t + Txn.INPUT_FLAGS]! & ~FLAG_DEFER_COINBASE;
       host.begin(j, incarnation, defer, this.coinbase);
       this.stats.executions++;
       i32[t + Txn.EXECUTIONS]!++;
-      const outputLen = this.core.executeInput(this.heap.whole, inputAt, inputLen, defer, host);
+      const outputLen = this.core.executeInput(this.heap.whole, this.envAt, this.gen, bodyAt, bodyLen, flags, host);
       if (defer && host.metCoinbase) {
         Atomics.or(i32, t + Txn.FLAGS, TxnFlags.ReadsCoinbase);
         continue;

@@ -34,7 +34,12 @@ export const Txn = {
   WRITES: 5,
   /** Byte offset in the heap of the core's output of the latest finished execution. */
   OUTPUT: 6,
-  /** Byte offset of the encoded transaction (abi.encodeInput, block environment included). */
+  /** The input's flags word (abi.ts inputFlags; the executing thread sets FLAG_DEFER_COINBASE as it runs). */
+  INPUT_FLAGS: 7,
+  /**
+   * Byte offset of the input after its block environment (abi.ts encodeTxBody): every input's
+   * environment is the batch's, at Control.ENV_AT.
+   */
   INPUT: 8,
   /** Its length in bytes. */
   INPUT_LEN: 9,
