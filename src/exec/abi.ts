@@ -212,8 +212,7 @@ export function inputFlags(tx: TxInput): number {
  * inputSize(tx) - BLOCK_ENV_SIZE bytes); returns the bytes written.
  */
 export function encodeTxBody(tx: TxInput, out: Uint8Array, at: number, view: DataView): number {
-  const start = at;
-  let p = start;
+  let p = at;
   out[p++] = tx.type;
   out[p++] = tx.to ? 1 : 0;
   out.set(tx.sender, p), (p += 20);
@@ -237,7 +236,7 @@ export function encodeTxBody(tx: TxInput, out: Uint8Array, at: number, view: Dat
   }
   view.setUint32(p, tx.blobVersionedHashes.length, true), (p += 4);
   for (const h of tx.blobVersionedHashes) out.set(h, p), (p += 32);
-  return p - start;
+  return p - at;
 }
 
 /** Reads a 32-byte big-endian word. */

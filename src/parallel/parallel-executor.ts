@@ -623,10 +623,11 @@ export class ParallelExecutor implements BatchExecutor {
           const at = i32[e + Txn.OUTPUT]!;
           const r = decodeOutput(u8, at, heap.view);
           if (r.status !== ExecStatus.Invalid && Atomics.load(i32, Control.FROM_DISK) !== 0) primeWrites(heap, i32[e + Txn.WRITES]!, state);
+          const storageless = fromLmdb ? i32[e + Txn.STORAGELESS]! : 0;
           if (i32[e + Txn.OUTPUT_DEFERRED]) {
             // A deferred run never changes the coinbase itself: its own changes go first, then
             // the tip credit() adds (none to an invalid result).
-            if (r.status !== ExecStatus.Invalid && r.accounts.length > 0) state.apply(r.accounts, fromLmdb ? i32[e + Txn.STORAGELESS]! : 0);
+            if (r.status !== ExecStatus.Invalid && r.accounts.length > 0) state.apply(r.accounts, storageless);
             const own = r.accounts.length;
             const owed = owedTip(heap, e);
             if (owed !== null) credit.credit(r, owed);
@@ -644,7 +645,7 @@ export class ParallelExecutor implements BatchExecutor {
             credit.observe(r);
             if (pendingCredit !== null) state.apply([pendingCredit]);
             pendingCredit = null;
-            if (r.status !== ExecStatus.Invalid) state.apply(r.accounts, fromLmdb ? i32[e + Txn.STORAGELESS]! : 0);
+            if (r.status !== ExecStatus.Invalid) state.apply(r.accounts, storageless);
           }
           results.push(r);
           if (mvHost.poll !== null) serve(); // a long run of commits must not keep a worker waiting

@@ -8,7 +8,7 @@
 // not the token contract's account, and does not conflict with the next transfer of the same
 // token.
 import { bytesEqualAt, isZeroAt } from "../crypto/hex";
-import { FLAG_DEFER_COINBASE, ACCOUNT_BALANCE_CHANGED, ACCOUNT_CODE_CHANGED, ACCOUNT_CODE_HASH_CHANGED, ACCOUNT_DELETED, ACCOUNT_NONCE_CHANGED, OutAccount, outputAccountsAt } from "../exec/abi";
+import { ACCOUNT_BALANCE_CHANGED, ACCOUNT_CODE_CHANGED, ACCOUNT_CODE_HASH_CHANGED, ACCOUNT_DELETED, ACCOUNT_NONCE_CHANGED, FLAG_DEFER_COINBASE, OutAccount, outputAccountsAt } from "../exec/abi";
 import type { EvmCore } from "../exec/core";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import { Control } from "./control-layout";

@@ -1,7 +1,6 @@
 #include "transaction.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "../include/evm_abi.h"
@@ -154,7 +153,7 @@ void write_state(ByteWriter& out, State& state) {
     uint8_t flags = a->code_changed ? EVM_ACCOUNT_CODE_CHANGED : 0;
     if (a->nonce != a->loaded_nonce) flags |= EVM_ACCOUNT_NONCE_CHANGED;
     if (a->balance != a->loaded_balance) flags |= EVM_ACCOUNT_BALANCE_CHANGED;
-    if (std::memcmp(a->code_hash.b, a->loaded_code_hash.b, 32) != 0) flags |= EVM_ACCOUNT_CODE_HASH_CHANGED;
+    if (!(a->code_hash == a->loaded_code_hash)) flags |= EVM_ACCOUNT_CODE_HASH_CHANGED;
     out.u8(flags);
     out.u64(a->nonce);
     out.word(a->balance);
