@@ -603,7 +603,7 @@ export class ParallelExecutor implements BatchExecutor {
           if (c0 === 0 && timed) c0 = Bun.nanoseconds();
           const inc = s >>> INC_SHIFT;
           const e = table + next * TXN_WORDS;
-          // A plain read: the status only decides whether to prefetch (an acquire here cost ~1%).
+          // A plain read: the status only decides whether to prefetch.
           if (next + 1 < sched.limit && (i32[e + TXN_WORDS + Txn.STATUS]! & 3) === TxnStatus.Executed) this.touch(e + TXN_WORDS);
           // Every lower transaction is final: if this one read what they left, so is it.
           if (!ex.readsHoldAtCommit(next, committed)) {
@@ -623,7 +623,7 @@ export class ParallelExecutor implements BatchExecutor {
           committed.add(next, inc, i32[e + Txn.WRITES]!);
           const at = i32[e + Txn.OUTPUT]!;
           const r = decodeOutput(u8, at, heap.view);
-          // Plain: tryCommit's compare-and-swap orders this after every load the executions below it saw.
+          // Plain: tryCommit's compare-and-swap orders this after the loads of every record this transaction wrote.
           if (r.status !== ExecStatus.Invalid && i32[Control.FROM_DISK] !== 0) primeWrites(heap, i32[e + Txn.WRITES]!, state);
           const storageless = fromLmdb ? i32[e + Txn.STORAGELESS]! : 0;
           if (i32[e + Txn.OUTPUT_DEFERRED]) {
