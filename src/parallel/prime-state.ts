@@ -19,7 +19,10 @@ export function primeWrites(heap: SharedHeap, ws: number, state: BatchState): vo
     const rec = i32[w]!;
     const slot = i32[w + 1] === Field.Slot;
     const flagsAt = rec + (slot ? SlotRec.BASE_FLAGS : Acct.BASE_FLAGS);
-    if ((i32[flagsAt]! & BaseFlags.FromDisk) === 0) continue;
+    const flags = i32[flagsAt]!;
+    if ((flags & BaseFlags.FromDisk) === 0) continue;
+    // Applying to an account with no storage takes nothing from its record (Txn.STORAGELESS).
+    if (!slot && storageless(flags, i32[rec + Acct.BASE_SLOT_COUNT]!)) continue;
     Atomics.and(i32, flagsAt, ~BaseFlags.FromDisk);
     const address = u8.subarray((rec + Rec.ADDRESS) * 4, (rec + Rec.ADDRESS) * 4 + 20);
     if (slot) {
@@ -31,4 +34,9 @@ export function primeWrites(heap: SharedHeap, ws: number, state: BatchState): vo
       state.primeAccount(address, len === 0 ? null : u8.subarray(at, at + len));
     }
   }
+}
+
+/** Whether an account whose base value has `flags` and `slotCount` has no storage before the batch (Txn.STORAGELESS). */
+export function storageless(flags: number, slotCount: number): boolean {
+  return (flags & BaseFlags.Exists) === 0 || ((flags & BaseFlags.SlotCountKnown) !== 0 && slotCount === 0);
 }
