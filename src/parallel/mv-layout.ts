@@ -84,6 +84,11 @@ export const enum BaseFlags {
   FromDisk = 64,
 }
 
+/** Whether an account whose base value carries `flags` (BaseFlags) and `slotCount` has no storage before the batch. */
+export function baseStorageless(flags: number, slotCount: number): boolean {
+  return (flags & BaseFlags.Exists) === 0 || ((flags & BaseFlags.SlotCountKnown) !== 0 && slotCount === 0);
+}
+
 /** A versioned location within a record. */
 export const enum Field {
   /** u64 little-endian in the value's first 8 bytes. */

@@ -624,7 +624,7 @@ export class ParallelExecutor implements BatchExecutor {
           const at = i32[e + Txn.OUTPUT]!;
           const r = decodeOutput(u8, at, heap.view);
           // Plain: tryCommit's compare-and-swap orders this after the loads of every record this transaction wrote.
-          if (r.status !== ExecStatus.Invalid && i32[Control.FROM_DISK] !== 0) primeWrites(heap, i32[e + Txn.WRITES]!, state);
+          if (r.status !== ExecStatus.Invalid && i32[Control.FROM_DISK] !== 0) primeWrites(heap, i32[e + Txn.WRITES]!, state, fromLmdb);
           const storageless = fromLmdb ? i32[e + Txn.STORAGELESS]! : 0;
           if (i32[e + Txn.OUTPUT_DEFERRED]) {
             // A deferred run never changes the coinbase itself: its own changes go first, then

@@ -3,7 +3,7 @@
 // storage root and slot count, a slot's old value for the count), and without this the main
 // thread would read from LMDB again, on its own, a row a worker already read (about a
 // microsecond each; serially the core's reads have just brought the same rows into the state).
-import { Acct, BaseFlags, Field, Rec, SlotRec } from "./mv-layout";
+import { Acct, BaseFlags, baseStorageless, Field, Rec, SlotRec } from "./mv-layout";
 import type { SharedHeap } from "./heap";
 import { WRITE_WORDS } from "./txn-layout";
 import type { BatchState } from "./types";
@@ -11,8 +11,10 @@ import type { BatchState } from "./types";
 /**
  * Primes `state` with the disk rows behind the write set at word `ws` (BaseFlags.FromDisk),
  * each once per batch. Main thread, at commit, before the transaction's changes are applied.
+ * `storagelessApplied`: apply() gets the transaction's Txn.STORAGELESS bits, so accounts
+ * without storage need no row (apply takes nothing from their records).
  */
-export function primeWrites(heap: SharedHeap, ws: number, state: BatchState): void {
+export function primeWrites(heap: SharedHeap, ws: number, state: BatchState, storagelessApplied: boolean): void {
   if (ws === 0 || state.primeAccount === undefined || state.primeSlot === undefined) return;
   const { i32, u8 } = heap;
   for (let k = 0, n = i32[ws]!, w = ws + 1; k < n; k++, w += WRITE_WORDS) {
@@ -21,8 +23,7 @@ export function primeWrites(heap: SharedHeap, ws: number, state: BatchState): vo
     const flagsAt = rec + (slot ? SlotRec.BASE_FLAGS : Acct.BASE_FLAGS);
     const flags = i32[flagsAt]!;
     if ((flags & BaseFlags.FromDisk) === 0) continue;
-    // Applying to an account with no storage takes nothing from its record (Txn.STORAGELESS).
-    if (!slot && storageless(flags, i32[rec + Acct.BASE_SLOT_COUNT]!)) continue;
+    if (storagelessApplied && !slot && baseStorageless(flags, i32[rec + Acct.BASE_SLOT_COUNT]!)) continue;
     Atomics.and(i32, flagsAt, ~BaseFlags.FromDisk);
     const address = u8.subarray((rec + Rec.ADDRESS) * 4, (rec + Rec.ADDRESS) * 4 + 20);
     if (slot) {
@@ -34,9 +35,4 @@ export function primeWrites(heap: SharedHeap, ws: number, state: BatchState): vo
       state.primeAccount(address, len === 0 ? null : u8.subarray(at, at + len));
     }
   }
-}
-
-/** Whether an account whose base value has `flags` and `slotCount` has no storage before the batch (Txn.STORAGELESS). */
-export function storageless(flags: number, slotCount: number): boolean {
-  return (flags & BaseFlags.Exists) === 0 || ((flags & BaseFlags.SlotCountKnown) !== 0 && slotCount === 0);
 }

@@ -12,10 +12,9 @@ import { ACCOUNT_BALANCE_CHANGED, ACCOUNT_CODE_CHANGED, ACCOUNT_CODE_HASH_CHANGE
 import type { EvmCore } from "../exec/core";
 import { EMPTY_CODE_HASH } from "../trie/index";
 import { Control } from "./control-layout";
-import { storageless as isStorageless } from "./prime-state";
 import type { SharedHeap } from "./heap";
 import type { MvHost, Observed } from "./mv-host";
-import { Acct, BaseFlags, Field, SlotRec, Ver, VersionFlags } from "./mv-layout";
+import { Acct, baseStorageless, Field, SlotRec, Ver, VersionFlags } from "./mv-layout";
 import { StorageAnswer, type VersionedReads } from "./mv-reads";
 import type { MvStore } from "./mv-store";
 import type { CommittedWrites } from "./committed-writes";
@@ -339,7 +338,7 @@ export class TxnExecutor {
       const seen = host.observedFor(u8, addressAt);
       if (seen === undefined) throw new Error(`core changed account ${Buffer.from(u8.subarray(addressAt, addressAt + 20)).toString("hex")} without reading it`);
       const base = i32[seen.rec + Acct.BASE_FLAGS]!;
-      if (i < 31 && isStorageless(base, i32[seen.rec + Acct.BASE_SLOT_COUNT]!)) storageless |= 1 << i;
+      if (i < 31 && baseStorageless(base, i32[seen.rec + Acct.BASE_SLOT_COUNT]!)) storageless |= 1 << i;
       const nSlots = view.getUint32(p, true);
       p += 4;
       if (flags & ACCOUNT_DELETED) {
