@@ -66,7 +66,10 @@ export const enum Doorbell {
   Away = 0,
   /** Waiting on DOORBELL: a batch starts by ringing it (compare-exchange to Rung, notify). */
   Parked = 1,
+  /** Rung, and not taken yet: the main thread may still withdraw the batch (back to Parked). */
   Rung = 2,
+  /** The worker took the batch (from Rung): it reports when it leaves it. */
+  Taken = 3,
 }
 
 export const enum MailboxState {

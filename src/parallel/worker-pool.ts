@@ -16,6 +16,8 @@ interface PoolWorker {
   mb: Int32Array;
   /** The thread exited, or stopped answering (stallTimeoutMs): replaced before the next batch. */
   lost: boolean;
+  /** The last batch was withdrawn before the worker took it (waitFinished): it has nothing to report. */
+  withdrawn: boolean;
 }
 
 /** What the workers reported at the end of a batch (lost ones left out). */
@@ -75,20 +77,28 @@ export class WorkerPool {
   }
 
   /**
-   * Serves the workers' reads until every one has left batch `gen`; returns their reports. One
-   * that has not after `stallMs` is taken for dead: terminated, and replaced before the next
-   * batch (which moves everyone to a fresh heap, as it might still be writing to this one).
+   * Serves the workers' reads until every one has left batch `gen`; returns their reports. A
+   * worker still asleep on the doorbell it was rung on has the batch withdrawn instead: waiting
+   * for it to wake (0.5-5 ms in slow spells of the 2-core VM, where the main thread had run a
+   * batch of 128 transfers alone in 0.4 ms) would only make the batch late. One that has not
+   * left after `stallMs` is taken for dead: terminated, and replaced before the next batch
+   * (which moves everyone to a fresh heap, as it might still be writing to this one).
    */
   waitFinished(heap: SharedHeap, gen: number, host: MailboxHost, stallMs: number): PoolReport {
     const i32 = heap.i32;
     const since = performance.now();
+    let withdrawn = 0;
+    for (const w of this.workers) {
+      w.withdrawn = Atomics.compareExchange(w.mb, Mailbox.DOORBELL, Doorbell.Rung, Doorbell.Parked) === Doorbell.Rung;
+      if (w.withdrawn) withdrawn++;
+    }
     for (;;) {
       const wake = Atomics.load(i32, Control.WAKE);
       this.serveRequests(heap, host);
-      if (Atomics.load(i32, Control.FINISHED) >= this.workers.length) break;
+      if (Atomics.load(i32, Control.FINISHED) + withdrawn >= this.workers.length) break;
       if (performance.now() - since > stallMs) {
         for (const w of this.workers) {
-          if (Atomics.load(w.mb, Mailbox.FINISHED_GEN) === gen) continue;
+          if (w.withdrawn || Atomics.load(w.mb, Mailbox.FINISHED_GEN) === gen) continue;
           w.lost = true;
           w.worker.terminate();
         }
@@ -100,7 +110,7 @@ export class WorkerPool {
     const workers: WorkerStats[] = [];
     const errors: string[] = [];
     for (const w of this.workers) {
-      if (w.lost) continue;
+      if (w.lost || w.withdrawn) continue;
       const stats = {} as WorkerStats;
       STATS_FIELDS.forEach((f, k) => (stats[f] = w.mb[Mailbox.STATS + k]!));
       workers.push(stats);
@@ -162,7 +172,7 @@ export class WorkerPool {
 function spawnWorker(id: number, module: WebAssembly.Module, heap: SharedArrayBuffer, lmdb: LmdbBaseConfig | null): { w: PoolWorker; ready: Promise<void> } {
   const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
   const mailbox = new SharedArrayBuffer(MAILBOX_WORDS * 4);
-  const w: PoolWorker = { worker, mailbox, mb: new Int32Array(mailbox), lost: false };
+  const w: PoolWorker = { worker, mailbox, mb: new Int32Array(mailbox), lost: false, withdrawn: false };
   const ready = new Promise<void>((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<FromWorker>) => e.data.type === "ready" && resolve();
     worker.onerror = (e) => reject(new Error(`parallel worker ${id} failed to start: ${e.message}`));

@@ -169,6 +169,8 @@ function park(): void {
     if (Atomics.wait(mb, Mailbox.DOORBELL, Doorbell.Parked, PARK_MS) === "ok" && Atomics.load(mb, Mailbox.DOORBELL) === Doorbell.Parked) continue;
     // Leave unless rung; the main thread may also have sent the worker away (a new heap).
     if (Atomics.compareExchange(mb, Mailbox.DOORBELL, Doorbell.Parked, Doorbell.Away) !== Doorbell.Rung) return;
+    // Taking the batch races the main thread withdrawing it (WorkerPool.waitFinished).
+    if (Atomics.compareExchange(mb, Mailbox.DOORBELL, Doorbell.Rung, Doorbell.Taken) !== Doorbell.Rung) continue;
     runBatch();
   }
 }
