@@ -64,8 +64,9 @@ const SEQ_BATCHES = 200;
  * Capacity rounds per workload: a window in which one child runs alone (the children take turns,
  * so no core is favoured) and one in which all run. Windows alternate rather than all of one
  * kind first: this VM's speed drifts by tens of percent within a minute, and a ratio of two
- * windows seconds apart is what survives that (one block of each measured 1.86x-2.17x, where
- * alternating windows measure 1.5x-1.85x).
+ * windows seconds apart is what survives that (a block of each gave 1.86x-2.17x in earlier runs,
+ * more than two cores can give; alternating windows gave rounds of 1.05x-2.08x and medians of
+ * 1.76x-1.98x in the first three runs).
  */
 const CAPACITY_ROUNDS = 5;
 const CAPACITY_WINDOW_MS = 2000;
