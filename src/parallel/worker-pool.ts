@@ -16,8 +16,6 @@ interface PoolWorker {
   mb: Int32Array;
   /** The thread exited, or stopped answering (stallTimeoutMs): replaced before the next batch. */
   lost: boolean;
-  /** The last batch was withdrawn before the worker took it (waitFinished): it has nothing to report. */
-  withdrawn: boolean;
 }
 
 /** What the workers reported at the end of a batch (lost ones left out). */
@@ -87,18 +85,14 @@ export class WorkerPool {
   waitFinished(heap: SharedHeap, gen: number, host: MailboxHost, stallMs: number): PoolReport {
     const i32 = heap.i32;
     const since = performance.now();
-    let withdrawn = 0;
-    for (const w of this.workers) {
-      w.withdrawn = Atomics.compareExchange(w.mb, Mailbox.DOORBELL, Doorbell.Rung, Doorbell.Parked) === Doorbell.Rung;
-      if (w.withdrawn) withdrawn++;
-    }
+    const withdrawn = new Set(this.workers.filter((w) => Atomics.compareExchange(w.mb, Mailbox.DOORBELL, Doorbell.Rung, Doorbell.Parked) === Doorbell.Rung));
     for (;;) {
       const wake = Atomics.load(i32, Control.WAKE);
       this.serveRequests(heap, host);
-      if (Atomics.load(i32, Control.FINISHED) + withdrawn >= this.workers.length) break;
+      if (Atomics.load(i32, Control.FINISHED) + withdrawn.size >= this.workers.length) break;
       if (performance.now() - since > stallMs) {
         for (const w of this.workers) {
-          if (w.withdrawn || Atomics.load(w.mb, Mailbox.FINISHED_GEN) === gen) continue;
+          if (withdrawn.has(w) || Atomics.load(w.mb, Mailbox.FINISHED_GEN) === gen) continue;
           w.lost = true;
           w.worker.terminate();
         }
@@ -110,7 +104,7 @@ export class WorkerPool {
     const workers: WorkerStats[] = [];
     const errors: string[] = [];
     for (const w of this.workers) {
-      if (w.lost || w.withdrawn) continue;
+      if (w.lost || withdrawn.has(w)) continue;
       const stats = {} as WorkerStats;
       STATS_FIELDS.forEach((f, k) => (stats[f] = w.mb[Mailbox.STATS + k]!));
       workers.push(stats);
@@ -172,7 +166,7 @@ export class WorkerPool {
 function spawnWorker(id: number, module: WebAssembly.Module, heap: SharedArrayBuffer, lmdb: LmdbBaseConfig | null): { w: PoolWorker; ready: Promise<void> } {
   const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
   const mailbox = new SharedArrayBuffer(MAILBOX_WORDS * 4);
-  const w: PoolWorker = { worker, mailbox, mb: new Int32Array(mailbox), lost: false, withdrawn: false };
+  const w: PoolWorker = { worker, mailbox, mb: new Int32Array(mailbox), lost: false };
   const ready = new Promise<void>((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<FromWorker>) => e.data.type === "ready" && resolve();
     worker.onerror = (e) => reject(new Error(`parallel worker ${id} failed to start: ${e.message}`));
