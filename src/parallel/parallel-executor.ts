@@ -104,7 +104,7 @@ import { INC_SHIFT, READ_WORDS, ReadEntry, Txn, TxnFlags, TXN_WORDS, TxnStatus }
 import { type BatchExecutor, type BatchState, type BatchStats, Task, TaskKind } from "./types";
 import type { Logger } from "../log/logger";
 import { TxnExecutor, type WorkerStats } from "./txn-executor";
-import { type PoolReport, WorkerPool } from "./worker-pool";
+import { type PoolWorker, WorkerPool } from "./worker-pool";
 
 export interface ParallelExecutorOptions {
   /**
@@ -235,8 +235,9 @@ interface MainParts {
 }
 
 export class ParallelExecutor implements BatchExecutor {
-  /** What the last batch did. */
-  lastStats: BatchStats | null = null;
+  private stats: BatchStats | null = null;
+  /** The last parallel batch, until its workers' reports are in (settle()). */
+  private unreported: { gen: number; host: MailboxHost; withdrawn: Set<PoolWorker>; committed: number } | null = null;
   /**
    * Whether parallel batches record where each thread's time goes (BatchStats.commitNs and
    * .parts): two clock reads around every commit pass, task and wait, on every thread, which
@@ -324,6 +325,7 @@ export class ParallelExecutor implements BatchExecutor {
   }
 
   async execute(env: BlockEnv, txs: TxInput[], state: BatchState): Promise<ExecResult[]> {
+    this.settle();
     if (this.mainReload) await this.mainReload;
     if (this.replacementPending()) await this.replacing;
     return this.executeSync(env, txs, state);
@@ -332,6 +334,7 @@ export class ParallelExecutor implements BatchExecutor {
   executeSync(env: BlockEnv, txs: TxInput[], state: BatchState): ExecResult[] {
     if (this.closed) throw new Error("ParallelExecutor is closed");
     const t0 = Bun.nanoseconds();
+    this.settle();
     if (txs.length < this.minParallelBatch) return this.runSerial(env, txs, state, t0, null);
     const chosen = this.chooser?.choose(txs.length) ?? "parallel";
     if (chosen === "serial") return this.runSerial(env, txs, state, t0, "serial measured faster for batches of this size");
@@ -376,12 +379,55 @@ export class ParallelExecutor implements BatchExecutor {
       Atomics.store(this.heap.i32, Control.DONE, 1);
       this.main.sched.wake();
     }
-    const stats = this.pool.waitFinished(this.heap, this.gen, host, this.stallMs);
+    this.unreported = { gen: this.gen, host, withdrawn: this.pool.withdraw(), committed: committed.length };
+    // A batch fully committed leaves no worker mid-execution (every transaction below LIMIT is
+    // final, so none can be handed out): the workers' reports, a few microseconds after DONE,
+    // need not be waited for before the results go back; the next batch (or lastStats) does.
+    // Any other batch waits here: a worker may still be executing, and a heap that filled is
+    // replaced below.
+    const n = txs.length;
+    if (failure !== null || committed.length < n || this.heap.i32[Control.FAIL] !== FailReason.None) this.settle();
     this.main.reader.host = null;
     if (failure !== null) throw failure;
-    const results = this.finish(env, txs, state, committed, stats, t0);
-    this.chooser?.record(txs.length, "parallel", this.lastStats!.wallNs);
+    const results = this.finish(env, txs, state, committed, t0);
+    this.chooser?.record(n, "parallel", this.stats!.wallNs);
     return results;
+  }
+
+  /** What the last batch did (with the workers' counters: waits for their reports if need be). */
+  get lastStats(): BatchStats | null {
+    this.settle();
+    return this.stats;
+  }
+
+  /**
+   * Waits until every worker has left the last parallel batch (serving their reads meanwhile),
+   * and adds their counters to its statistics. Before the heap is laid out again.
+   */
+  private settle(): void {
+    const u = this.unreported;
+    if (u === null) return;
+    this.unreported = null;
+    const report = this.pool.waitFinished(this.heap, u.gen, u.host, this.stallMs, u.withdrawn);
+    const i32 = this.heap.i32;
+    const fail = i32[Control.FAIL]!;
+    // A table that filled is sized from the transactions that had started by then.
+    const n = i32[Control.N_TXNS]!;
+    if (fail === FailReason.TableFull) this.sizeTable(i32[Control.RECORDS]! / Math.max(1, Math.min(n, i32[Control.EXEC_IDX]!)), true);
+    else this.sizeTable(i32[Control.RECORDS]! / n, false);
+    const s = this.stats;
+    if (s === null || s.mode !== "parallel") return;
+    const workers = [...report.workers, this.main.ex.stats];
+    const sum = (k: keyof WorkerStats) => workers.reduce((a, w) => a + w[k], 0);
+    s.executions = sum("executions") + (n - u.committed);
+    s.validations = sum("validations");
+    s.validationAborts = sum("validationAborts");
+    s.dependencyWaits = sum("dependencyWaits");
+    if (fail !== FailReason.None && report.errors.length) s.fallback = `${FAIL_NAMES[fail]}: ${report.errors[0]}`;
+    if (s.parts !== null) {
+      s.parts.workerTaskNs = report.workers.reduce((a, w) => a + w.taskUs * 1000, 0);
+      s.parts.workerWaitNs = report.workers.reduce((a, w) => a + w.waitUs * 1000, 0);
+    }
   }
 
   /**
@@ -514,6 +560,9 @@ export class ParallelExecutor implements BatchExecutor {
         this.preloadAccounts(txs, i, i + 1);
         this.serve();
       }
+      if ((i & 7) !== 7 && i !== to - 1) continue;
+      // Published eight at a time: the workers read the word before every execution, and each
+      // store after such a read takes its line back from their core.
       Atomics.store(i32, Control.LAID_OUT, i + 1);
       // A notify costs even with nobody waiting: only when a worker caught up (LAID_OUT_WAITERS).
       if ((i & 15) === 15 && Atomics.load(i32, Control.LAID_OUT_WAITERS) !== 0) Atomics.notify(i32, Control.LAID_OUT);
@@ -718,15 +767,11 @@ export class ParallelExecutor implements BatchExecutor {
     this.touched = sink;
   }
 
-  /** The committed prefix, then the serial tail (if any), and the batch's statistics. */
-  private finish(
-    env: BlockEnv,
-    txs: TxInput[],
-    state: BatchState,
-    results: ExecResult[],
-    stats: PoolReport,
-    t0: number,
-  ): ExecResult[] {
+  /**
+   * The committed prefix, then the serial tail (if any), and the batch's statistics but for the
+   * workers' counters (settle() adds them).
+   */
+  private finish(env: BlockEnv, txs: TxInput[], state: BatchState, results: ExecResult[], t0: number): ExecResult[] {
     const i32 = this.heap.i32;
     const n = txs.length;
     const committed = results.length;
@@ -736,38 +781,28 @@ export class ParallelExecutor implements BatchExecutor {
     executeInOrder(this.core, env, txs, committed, state, results);
     incarnations.fill(1, committed);
     const fail = i32[Control.FAIL]!;
-    if (fail === FailReason.HeapFull) this.grow();
-    // A table that filled is sized from the transactions that had started by then.
-    else if (fail === FailReason.TableFull) this.sizeTable(i32[Control.RECORDS]! / Math.max(1, Math.min(n, i32[Control.EXEC_IDX]!)), true);
-    else this.sizeTable(i32[Control.RECORDS]! / n, false);
-    const workers = [...stats.workers, this.main.ex.stats];
-    const sum = (k: keyof WorkerStats) => workers.reduce((a, w) => a + w[k], 0);
     let fallback: string | null = null;
-    if (fail !== FailReason.None) fallback = stats.errors.length ? `${FAIL_NAMES[fail]}: ${stats.errors[0]}` : FAIL_NAMES[fail]!;
+    if (fail !== FailReason.None) fallback = FAIL_NAMES[fail]!;
     else if (committed < n) fallback = FALLBACK_NAMES[i32[Control.LIMIT_REASON]!]!;
-    this.lastStats = {
+    this.stats = {
       txs: n,
       mode: "parallel",
-      executions: sum("executions") + (n - committed),
-      validations: sum("validations"),
-      validationAborts: sum("validationAborts"),
-      dependencyWaits: sum("dependencyWaits"),
+      executions: n,
+      validations: 0,
+      validationAborts: 0,
+      dependencyWaits: 0,
       serialTail: n - committed,
       fallback,
       incarnations,
       commitNs: this.commitNs,
       parts: i32[Control.TIME_PARTS]
-        ? {
-            mainLayoutNs: this.mainParts.layoutNs,
-            mainTaskNs: this.mainParts.taskNs,
-            mainWaitNs: this.mainParts.waitNs,
-            workerTaskNs: stats.workers.reduce((a, w) => a + w.taskUs * 1000, 0),
-            workerWaitNs: stats.workers.reduce((a, w) => a + w.waitUs * 1000, 0),
-          }
+        ? { mainLayoutNs: this.mainParts.layoutNs, mainTaskNs: this.mainParts.taskNs, mainWaitNs: this.mainParts.waitNs, workerTaskNs: 0, workerWaitNs: 0 }
         : null,
       preState: PRE_STATE_NAMES[i32[Control.USE_LMDB] as LmdbUse],
       wallNs: Bun.nanoseconds() - t0,
     };
+    // Settled already (see executeSync) when it failed: only then can the heap need replacing.
+    if (fail === FailReason.HeapFull) this.grow();
     return results;
   }
 
@@ -802,7 +837,7 @@ export class ParallelExecutor implements BatchExecutor {
     const n = txs.length;
     const results: ExecResult[] = [];
     executeInOrder(this.core, env, txs, 0, state, results);
-    this.lastStats = {
+    this.stats = {
       txs: n,
       mode: "serial",
       executions: n,
@@ -817,7 +852,7 @@ export class ParallelExecutor implements BatchExecutor {
       preState: null,
       wallNs: Bun.nanoseconds() - t0,
     };
-    this.chooser?.record(n, "serial", this.lastStats.wallNs);
+    this.chooser?.record(n, "serial", this.stats.wallNs);
     return results;
   }
 
@@ -848,6 +883,7 @@ export class ParallelExecutor implements BatchExecutor {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.settle();
     this.closed = true;
     this.pool.close();
     this.main.lmdbReader?.close();

@@ -10,7 +10,7 @@ import { sleepOnWake } from "./scheduler";
 import type { WorkerStats } from "./txn-executor";
 import type { FromWorker, ToWorker } from "./worker";
 
-interface PoolWorker {
+export interface PoolWorker {
   worker: Worker;
   mailbox: SharedArrayBuffer;
   mb: Int32Array;
@@ -75,20 +75,27 @@ export class WorkerPool {
   }
 
   /**
-   * Serves the workers' reads until every one has left batch `gen`; returns their reports. A
-   * worker still asleep on the doorbell it was rung on has the batch withdrawn instead: waiting
-   * for it to wake (0.5-5 ms in slow spells of the 2-core VM, where the main thread had run a
-   * batch of 128 transfers alone in 0.4 ms) would only make the batch late. One that has not
-   * left after `stallMs` is taken for dead: terminated, and replaced before the next batch
-   * (which moves everyone to a fresh heap, as it might still be writing to this one).
+   * Withdraws the batch from every worker still asleep on the doorbell it was rung on, as the
+   * batch ends: waiting for it to wake (0.5-5 ms in slow spells of the 2-core VM, where the main
+   * thread had run a batch of 128 transfers alone in 0.4 ms) would only make the batch late.
+   * Returns them, for waitFinished.
    */
-  waitFinished(heap: SharedHeap, gen: number, host: MailboxHost, stallMs: number): PoolReport {
+  withdraw(): Set<PoolWorker> {
+    return new Set(this.workers.filter((w) => Atomics.compareExchange(w.mb, Mailbox.DOORBELL, Doorbell.Rung, Doorbell.Parked) === Doorbell.Rung));
+  }
+
+  /**
+   * Serves the workers' reads until every one but the `withdrawn` has left batch `gen`; returns
+   * their reports. One that has not left after `stallMs` is taken for dead: terminated, and
+   * replaced before the next batch (which moves everyone to a fresh heap, as it might still be
+   * writing to this one).
+   */
+  waitFinished(heap: SharedHeap, gen: number, host: MailboxHost | null, stallMs: number, withdrawn: Set<PoolWorker>): PoolReport {
     const i32 = heap.i32;
     const since = performance.now();
-    const withdrawn = new Set(this.workers.filter((w) => Atomics.compareExchange(w.mb, Mailbox.DOORBELL, Doorbell.Rung, Doorbell.Parked) === Doorbell.Rung));
     for (;;) {
       const wake = Atomics.load(i32, Control.WAKE);
-      this.serveRequests(heap, host);
+      if (host !== null) this.serveRequests(heap, host);
       if (Atomics.load(i32, Control.FINISHED) + withdrawn.size >= this.workers.length) break;
       if (performance.now() - since > stallMs) {
         for (const w of this.workers) {
