@@ -237,7 +237,7 @@ interface MainParts {
 export class ParallelExecutor implements BatchExecutor {
   private stats: BatchStats | null = null;
   /** The last parallel batch, until its workers' reports are in (settle()). */
-  private unreported: { gen: number; host: MailboxHost; withdrawn: Set<PoolWorker>; committed: number } | null = null;
+  private unreported: { gen: number; host: MailboxHost; withdrawn: Set<PoolWorker>; committed: number; stats: BatchStats | null } | null = null;
   /**
    * Whether parallel batches record where each thread's time goes (BatchStats.commitNs and
    * .parts): two clock reads around every commit pass, task and wait, on every thread, which
@@ -379,18 +379,23 @@ export class ParallelExecutor implements BatchExecutor {
       Atomics.store(this.heap.i32, Control.DONE, 1);
       this.main.sched.wake();
     }
-    this.unreported = { gen: this.gen, host, withdrawn: this.pool.withdraw(), committed: committed.length };
+    const unreported = { gen: this.gen, host, withdrawn: this.pool.withdraw(), committed: committed.length, stats: null as BatchStats | null };
+    this.unreported = unreported;
+    if (failure !== null) {
+      this.settle();
+      throw failure;
+    }
+    const results = this.finish(env, txs, state, committed, t0);
+    unreported.stats = this.stats;
     // A batch fully committed leaves no worker mid-execution (every transaction below LIMIT is
     // final, so none can be handed out): the workers' reports, a few microseconds after DONE,
     // need not be waited for before the results go back; the next batch (or lastStats) does.
     // Any other batch waits here: a worker may still be executing, and a heap that filled is
-    // replaced below.
-    const n = txs.length;
-    if (failure !== null || committed.length < n || this.heap.i32[Control.FAIL] !== FailReason.None) this.settle();
-    this.main.reader.host = null;
-    if (failure !== null) throw failure;
-    const results = this.finish(env, txs, state, committed, t0);
-    this.chooser?.record(n, "parallel", this.stats!.wallNs);
+    // replaced.
+    const fail = this.heap.i32[Control.FAIL]!;
+    if (committed.length < txs.length || fail !== FailReason.None) this.settle();
+    if (fail === FailReason.HeapFull) this.grow();
+    this.chooser?.record(txs.length, "parallel", this.stats!.wallNs);
     return results;
   }
 
@@ -409,14 +414,15 @@ export class ParallelExecutor implements BatchExecutor {
     if (u === null) return;
     this.unreported = null;
     const report = this.pool.waitFinished(this.heap, u.gen, u.host, this.stallMs, u.withdrawn);
+    this.main.reader.host = null;
     const i32 = this.heap.i32;
     const fail = i32[Control.FAIL]!;
     // A table that filled is sized from the transactions that had started by then.
     const n = i32[Control.N_TXNS]!;
     if (fail === FailReason.TableFull) this.sizeTable(i32[Control.RECORDS]! / Math.max(1, Math.min(n, i32[Control.EXEC_IDX]!)), true);
     else this.sizeTable(i32[Control.RECORDS]! / n, false);
-    const s = this.stats;
-    if (s === null || s.mode !== "parallel") return;
+    const s = u.stats;
+    if (s === null) return;
     const workers = [...report.workers, this.main.ex.stats];
     const sum = (k: keyof WorkerStats) => workers.reduce((a, w) => a + w[k], 0);
     s.executions = sum("executions") + (n - u.committed);
@@ -801,8 +807,6 @@ export class ParallelExecutor implements BatchExecutor {
       preState: PRE_STATE_NAMES[i32[Control.USE_LMDB] as LmdbUse],
       wallNs: Bun.nanoseconds() - t0,
     };
-    // Settled already (see executeSync) when it failed: only then can the heap need replacing.
-    if (fail === FailReason.HeapFull) this.grow();
     return results;
   }
 
