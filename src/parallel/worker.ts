@@ -2,11 +2,12 @@
 // thread compiled once), the shared heap, and the Block-STM loop. Between batches the worker
 // spins on its doorbell (mailbox-layout.ts) for PARK_SPIN_MS, then parks on it for PARK_MS, so
 // a batch that follows soon starts with a futex wake rather than a message (one that follows at
-// once, with neither), and the main thread nudges it awake as it starts preparing the batch, so
-// that the wake overlaps the preparation; after that it goes back to its event loop and the
-// next batch comes as a "run" message. Everything per transaction, and each batch's counters,
-// go through shared memory (pre-state reads the main thread serves included); messages cross
-// only for setup and heap growth.
+// once, with neither; one due at the pace of the last ones, spinning: PREWAKE_MS), and the main
+// thread nudges it awake as it starts preparing the batch, so that the wake overlaps the
+// preparation; after that it goes back to its event loop and the next batch comes as a "run"
+// message. Everything per transaction, and each batch's counters, go through shared memory
+// (pre-state reads the main thread serves included); messages cross only for setup and heap
+// growth.
 import { EvmCore } from "../exec/core";
 import { ExceptPendingReader, LmdbBaseReader, MailboxBaseReader, type BaseReader, type LmdbBaseConfig } from "./base-reader";
 import { Control, FailReason, LmdbUse } from "./control-layout";
