@@ -90,12 +90,12 @@ export class WorkerPool {
    * replaced before the next batch (which moves everyone to a fresh heap, as it might still be
    * writing to this one).
    */
-  waitFinished(heap: SharedHeap, gen: number, host: MailboxHost | null, stallMs: number, withdrawn: Set<PoolWorker>): PoolReport {
+  waitFinished(heap: SharedHeap, gen: number, host: MailboxHost, stallMs: number, withdrawn: Set<PoolWorker>): PoolReport {
     const i32 = heap.i32;
     const since = performance.now();
     for (;;) {
       const wake = Atomics.load(i32, Control.WAKE);
-      if (host !== null) this.serveRequests(heap, host);
+      this.serveRequests(heap, host);
       if (Atomics.load(i32, Control.FINISHED) + withdrawn.size >= this.workers.length) break;
       if (performance.now() - since > stallMs) {
         for (const w of this.workers) {
