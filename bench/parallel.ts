@@ -34,7 +34,7 @@ import { ParallelExecutor, SerialExecutor } from "../src/parallel/index";
 import { JIT_WARMUP, PROBE_EVERY, WARMUP_RUNS } from "../src/parallel/mode-chooser";
 import { ChainStore } from "../src/state/index";
 import { addr, blockEnv, deployContracts, distribute, erc20Transfer, workload, WORKLOADS, WorldBuilder, type WorkloadName } from "../test/parallel/workloads";
-import { median } from "./stats";
+import { median, percentile } from "./stats";
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
@@ -109,6 +109,13 @@ interface Entry {
   workers: number;
   txPerSec: number;
   speedupVsSerial: number;
+  /**
+   * The first and third quartiles of the timed pairs' own ratios (serial run / the parallel run
+   * after it): how far this VM's speed moved during the row. A run of pairs near 0.65x is the VM
+   * giving both threads one core (the same batches pinned to one CPU with taskset measured
+   * 0.66-0.76x).
+   */
+  pairQuartiles: [number, number];
   reexecPerTx: number;
   validationAborts: number;
   /** "parallel", or "serial" when the executor chose serial execution for the batch. */
@@ -152,7 +159,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
  * machine the load drifts, and a ratio of runs taken side by side is what survives that.
  * `prepare` runs untimed before every run.
  */
-async function paired(fn: () => Promise<unknown>, baseline: (() => Promise<unknown>) | null, prepare?: () => void): Promise<{ ns: number; baselineNs: number }> {
+async function paired(fn: () => Promise<unknown>, baseline: (() => Promise<unknown>) | null, prepare?: () => void): Promise<{ ns: number; baselineNs: number; pairRatios: number[] }> {
   const run = async (f: () => Promise<unknown>, into: number[] | null) => {
     prepare?.();
     const t0 = Bun.nanoseconds();
@@ -173,7 +180,8 @@ async function paired(fn: () => Promise<unknown>, baseline: (() => Promise<unkno
     if (baseline) await run(baseline, base);
     await run(fn, samples);
   }
-  return { ns: median(samples), baselineNs: baseline ? median(base) : NaN };
+  const pairRatios = baseline ? samples.map((ns, r) => base[r]! / ns) : [];
+  return { ns: median(samples), baselineNs: baseline ? median(base) : NaN, pairRatios };
 }
 
 /** PARTS_RUNS batches of `txs` on `ex` with its parts timed: their mean per transaction, and each batch's commit time. */
@@ -266,10 +274,10 @@ for (const name of WORKLOADS) {
   writeFileSync(file, JSON.stringify({ workload: name, txs: N, costNs: costs, dependencies: deps }));
 
   log(`\n${name}: serial ${fmt((N / serialNs) * 1e9)} tx/s; graph: ${edges} edges, longest chain ${longest} txs, critical path ${round(criticalPath / 1e3)} us of ${round(work / 1e3)} us work`);
-  log("  workers     tx/s   speedup  reexec/tx  aborts  (workers: executing threads, the main thread included)");
+  log("  workers     tx/s   speedup  reexec/tx  aborts  pairs IQR  (workers: executing threads, the main thread included; pairs IQR: quartiles of the timed pairs' own ratios)");
   let commitNs = NaN;
   for (const ex of executors) {
-    const { ns, baselineNs } = await paired(() => ex.execute(env, txs, state), runSerial);
+    const { ns, baselineNs, pairRatios } = await paired(() => ex.execute(env, txs, state), runSerial);
     const s = ex.lastStats!;
     const { parts, commits } = await timeParts(ex, txs);
     if (ex.workers === cores) commitNs = median(commits);
@@ -278,6 +286,7 @@ for (const name of WORKLOADS) {
       workers: ex.workers,
       txPerSec: round((N / ns) * 1e9),
       speedupVsSerial: round(baselineNs / ns),
+      pairQuartiles: [round(percentile(pairRatios, 25)), round(percentile(pairRatios, 75))],
       reexecPerTx: round((s.executions - N) / N),
       validationAborts: s.validationAborts,
       mode: s.mode,
@@ -286,7 +295,7 @@ for (const name of WORKLOADS) {
       parts,
     };
     entries.push(e);
-    log(`  ${String(e.workers).padStart(7)} ${fmt(e.txPerSec).padStart(8)} ${e.speedupVsSerial.toFixed(2).padStart(8)}x ${e.reexecPerTx.toFixed(3).padStart(10)} ${String(e.validationAborts).padStart(7)}${fallbackNote(s)}`);
+    log(`  ${String(e.workers).padStart(7)} ${fmt(e.txPerSec).padStart(8)} ${e.speedupVsSerial.toFixed(2).padStart(8)}x ${e.reexecPerTx.toFixed(3).padStart(10)} ${String(e.validationAborts).padStart(7)}  ${e.pairQuartiles.map((q) => q.toFixed(2)).join("-").padStart(9)}${fallbackNote(s)}`);
     if (parts !== null) {
       const workers = ex.workers > 1 ? `; each worker runs tasks ${parts.workerTaskUs}, waits ${parts.workerWaitUs}` : "";
       log(`          us per tx: main thread lays out ${parts.mainLayoutUs}, commits ${parts.mainCommitUs}, runs tasks ${parts.mainTaskUs}, waits ${parts.mainWaitUs}${workers}`);

@@ -7,7 +7,7 @@
 // then eth_getBlockReceipts). Phase "latency": an open-loop paced send of single
 // eth_sendRawTransactionSync requests at `rate` tx/s; latency = send to receipt.
 // Prints one JSON line with the result; every wait is bounded.
-import { median } from "../stats";
+import { median, percentile } from "../stats";
 import { sleep, WsRpc, type RpcResponse } from "./rpc";
 
 export interface ClientConfig {
@@ -69,12 +69,6 @@ export interface LatencyResult {
   /** How far the sender fell behind its schedule at worst (open-loop fidelity). */
   maxLagMs: number;
   clientCpuMs: number;
-}
-
-function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
 
 const cpuMs = () => {
