@@ -111,8 +111,8 @@ interface Entry {
   speedupVsSerial: number;
   /**
    * The first and third quartiles of the timed pairs' own ratios (serial run / the parallel run
-   * after it): how far this VM's speed moved during the row. A run of pairs near 0.65x is the VM
-   * giving both threads one core (the same batches pinned to one CPU with taskset measured
+   * after it): how far this VM's speed moved during the row. With two threads, pairs near 0.65x
+   * are the VM giving both threads one core (plain transfers pinned to one CPU with taskset:
    * 0.66-0.76x).
    */
   pairQuartiles: [number, number];
