@@ -110,12 +110,14 @@ interface Entry {
   txPerSec: number;
   speedupVsSerial: number;
   /**
-   * The first and third quartiles of the timed pairs' own ratios (serial run / the parallel run
-   * after it): how far this VM's speed moved during the row. With two threads, pairs near 0.65x
+   * The first quartile, median and third quartile of the timed pairs' own ratios (serial run /
+   * the parallel run after it): how far this VM's speed moved during the row. When it drifts, the
+   * median pair can differ from speedupVsSerial (a ratio of the two sides' medians, which may come
+   * from different pairs). With two threads, pairs near 0.65x
    * are the VM giving both threads one core (plain transfers pinned to one CPU with taskset:
    * 0.66-0.76x).
    */
-  pairQuartiles: [number, number];
+  pairQuartiles: [number, number, number];
   reexecPerTx: number;
   validationAborts: number;
   /** "parallel", or "serial" when the executor chose serial execution for the batch. */
@@ -274,7 +276,7 @@ for (const name of WORKLOADS) {
   writeFileSync(file, JSON.stringify({ workload: name, txs: N, costNs: costs, dependencies: deps }));
 
   log(`\n${name}: serial ${fmt((N / serialNs) * 1e9)} tx/s; graph: ${edges} edges, longest chain ${longest} txs, critical path ${round(criticalPath / 1e3)} us of ${round(work / 1e3)} us work`);
-  log("  workers     tx/s   speedup  reexec/tx  aborts  pairs IQR  (workers: executing threads, the main thread included; pairs IQR: quartiles of the timed pairs' own ratios)");
+  log("  workers     tx/s   speedup  reexec/tx  aborts  pairs q1/med/q3  (workers: executing threads, the main thread included; pairs: quartiles of the timed pairs' own ratios)");
   let commitNs = NaN;
   for (const ex of executors) {
     const { ns, baselineNs, pairRatios } = await paired(() => ex.execute(env, txs, state), runSerial);
@@ -286,7 +288,7 @@ for (const name of WORKLOADS) {
       workers: ex.workers,
       txPerSec: round((N / ns) * 1e9),
       speedupVsSerial: round(baselineNs / ns),
-      pairQuartiles: [round(percentile(pairRatios, 25)), round(percentile(pairRatios, 75))],
+      pairQuartiles: [round(percentile(pairRatios, 25)), round(percentile(pairRatios, 50)), round(percentile(pairRatios, 75))],
       reexecPerTx: round((s.executions - N) / N),
       validationAborts: s.validationAborts,
       mode: s.mode,
@@ -295,7 +297,7 @@ for (const name of WORKLOADS) {
       parts,
     };
     entries.push(e);
-    log(`  ${String(e.workers).padStart(7)} ${fmt(e.txPerSec).padStart(8)} ${e.speedupVsSerial.toFixed(2).padStart(8)}x ${e.reexecPerTx.toFixed(3).padStart(10)} ${String(e.validationAborts).padStart(7)}  ${e.pairQuartiles.map((q) => q.toFixed(2)).join("-").padStart(9)}${fallbackNote(s)}`);
+    log(`  ${String(e.workers).padStart(7)} ${fmt(e.txPerSec).padStart(8)} ${e.speedupVsSerial.toFixed(2).padStart(8)}x ${e.reexecPerTx.toFixed(3).padStart(10)} ${String(e.validationAborts).padStart(7)}  ${e.pairQuartiles.map((q) => q.toFixed(2)).join("/").padStart(14)}${fallbackNote(s)}`);
     if (parts !== null) {
       const workers = ex.workers > 1 ? `; each worker runs tasks ${parts.workerTaskUs}, waits ${parts.workerWaitUs}` : "";
       log(`          us per tx: main thread lays out ${parts.mainLayoutUs}, commits ${parts.mainCommitUs}, runs tasks ${parts.mainTaskUs}, waits ${parts.mainWaitUs}${workers}`);
