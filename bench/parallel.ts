@@ -113,9 +113,8 @@ interface Entry {
    * The first quartile, median and third quartile of the timed pairs' own ratios (serial run /
    * the parallel run after it): how far this VM's speed moved during the row. When it drifts, the
    * median pair can differ from speedupVsSerial (a ratio of the two sides' medians, which may come
-   * from different pairs). With two threads, pairs near 0.65x
-   * are the VM giving both threads one core (plain transfers pinned to one CPU with taskset:
-   * 0.66-0.76x).
+   * from different pairs). With two threads, pairs near 0.65x are the VM giving both threads one
+   * core (plain transfers pinned to one CPU with taskset: 0.66-0.72x).
    */
   pairQuartiles: [number, number, number];
   reexecPerTx: number;
@@ -159,7 +158,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 /**
  * Median ns of `fn` and, when given, of `baseline` run alternately with it: on a shared
  * machine the load drifts, and a ratio of runs taken side by side is what survives that.
- * `prepare` runs untimed before every run.
+ * `prepare` runs untimed before every run. `pairRatios`: each timed baseline run over the run after it.
  */
 async function paired(fn: () => Promise<unknown>, baseline: (() => Promise<unknown>) | null, prepare?: () => void): Promise<{ ns: number; baselineNs: number; pairRatios: number[] }> {
   const run = async (f: () => Promise<unknown>, into: number[] | null) => {
